@@ -1,0 +1,25 @@
+@{
+    RootModule           = 'NetSock.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5f0c7a8e-2b1d-4c39-9a57-3e6d1b0f4a21'
+    Author               = 'NetSock developers'
+    CompanyName          = 'NetSock'
+    Copyright            = '(c) NetSock developers. All rights reserved.'
+    Description          = 'Sockets, packet crafting, sending and sniffing for PowerShell: what Scapy, netcat and tcpdump do, with typed objects in the pipeline.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('NetSock.Format.ps1xml')
+    CmdletsToExport      = @(
+        'New-NetSocket'
+        'Get-NetSocket'
+        'Close-NetSocket'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Network', 'Socket', 'Packet', 'Pcap', 'Scapy', 'Linux')
+        }
+    }
+}

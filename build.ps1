@@ -1,0 +1,215 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    The one entry point of NetSock's build: Build, Test, Shell, Demo, Bench, Clean.
+.DESCRIPTION
+    Run from the repository root with the pinned pwsh:
+        dotnet tool restore && dotnet pwsh ./build.ps1 Test
+    Everything the project needs is installed from its own files: the .NET packages by restore,
+    Pester from NuGet into out/packages, libpcap from Debian (apt-get, when run as root).
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Build
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Test -Configuration Debug
+#>
+[CmdletBinding()]
+param(
+    # One or more tasks, run in order.
+    [Parameter(Position = 0)]
+    [ArgumentCompleter({ param($c, $p, $word) 'Build', 'Test', 'Shell', 'Demo', 'Bench', 'Clean' | Where-Object { $_ -like "$word*" } })]
+    [string[]] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Pester tests to run (a path or wildcard under tests/); default: all.
+    [string[]] $PesterPath,
+
+    # Skip the xunit part of Test (quick Pester iterations).
+    [switch] $SkipXunit
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleDir = Join-Path $Out 'NetSock'
+$PesterVersion = '5.7.1'
+
+$Tasks = [ordered]@{
+    Build = 'assemble the importable module in out/NetSock'
+    Test  = 'build, run the xunit tests of the core and the Pester tests of the cmdlets, print "N passed, N failed, N skipped"'
+    Shell = 'start an interactive pwsh with the built module imported'
+    Demo  = 'a short scripted tour of NetSock on loopback'
+    Bench = 'run the benchmarks under bench/ (not part of Test)'
+    Clean = 'remove build output (out/, bin/, obj/)'
+}
+
+function Write-Step([string] $Text) { Write-Host "==> $Text" -ForegroundColor Cyan }
+
+function Invoke-Native {
+    # Runs a native command and stops the build when it fails.
+    param([string] $Command, [string[]] $Arguments)
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+function Test-IsRoot { $IsLinux -and (& id -u) -eq '0' }
+
+function Install-DebianPackage {
+    # Installs Debian packages when missing: with apt-get as root, otherwise an error naming what to install.
+    param([string[]] $Package, [string] $Reason)
+    $missing = @($Package | Where-Object { -not (Test-DebianPackage $_) })
+    if (-not $missing) { return }
+    if (-not (Test-IsRoot)) {
+        throw "$Reason needs the Debian package(s) $($missing -join ', '). Install them with: sudo apt-get install -y $($missing -join ' ')"
+    }
+    Write-Step "Installing $($missing -join ', ') from Debian ($Reason)"
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    Invoke-Native apt-get @('update', '-qq')
+    Invoke-Native apt-get @('install', '-y', '-qq', '--no-install-recommends', $missing)
+}
+
+function Test-DebianPackage([string] $Name) {
+    $status = & dpkg-query -W -f '${Status}' $Name 2>$null
+    $LASTEXITCODE -eq 0 -and "$status" -match 'install ok installed'
+}
+
+function Install-Libpcap {
+    if (-not $IsLinux) { return }   # Windows uses Npcap and macOS ships libpcap; SharpPcap finds them.
+    if (Get-Command dpkg-query -ErrorAction Ignore) {
+        Install-DebianPackage -Package 'libpcap0.8' -Reason 'Packet capture (SharpPcap)'
+    }
+    elseif (-not (& ldconfig -p | Select-String 'libpcap\.so')) {
+        throw 'Packet capture needs libpcap (libpcap.so.0.8 or libpcap.so.1). Install your distribution''s libpcap package.'
+    }
+}
+
+function Get-PesterModulePath {
+    $psd1 = Join-Path $Out "packages/pester/$PesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path $psd1)) {
+        Write-Step "Restoring Pester $PesterVersion from NuGet"
+        Invoke-Native dotnet @('restore', (Join-Path $Root 'tools/Pester.csproj'), '--verbosity', 'quiet')
+    }
+    if (-not (Test-Path $psd1)) { throw "Pester was restored but $psd1 is missing." }
+    $psd1
+}
+
+function Invoke-Build {
+    Install-Libpcap
+    Write-Step "Building NetSock ($Configuration)"
+    Invoke-Native dotnet @('build', (Join-Path $Root 'src/NetSock/NetSock.csproj'), '-c', $Configuration, '--nologo', '-v', 'quiet', '-clp:NoSummary;ErrorsOnly')
+    $bin = Join-Path $Root "src/NetSock/bin/$Configuration/net8.0"
+
+    if (Test-Path $ModuleDir) { Remove-Item $ModuleDir -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $ModuleDir
+    Copy-Item (Join-Path $bin '*.dll') $ModuleDir
+    Copy-Item (Join-Path $bin 'runtimes') $ModuleDir -Recurse -ErrorAction Ignore
+    Copy-Item (Join-Path $bin 'NetSock.Format.ps1xml') $ModuleDir
+    Copy-Item (Join-Path $Root 'NetSock.psd1') $ModuleDir
+    Copy-Item (Join-Path $Root 'en-US') $ModuleDir -Recurse
+
+    if (Test-Path (Join-Path $ModuleDir 'System.Management.Automation.dll')) {
+        throw 'The built module contains System.Management.Automation.dll: PowerShellStandard.Library must stay a compile-time-only reference.'
+    }
+    Write-Host "Module ready: $ModuleDir"
+}
+
+function Invoke-Xunit {
+    Write-Step 'Running xunit tests of the core'
+    $results = Join-Path $Out 'test-results'
+    $trx = Join-Path $results 'xunit.trx'
+    Remove-Item $trx -ErrorAction Ignore
+    & dotnet test (Join-Path $Root 'tests/NetSock.Core.Tests/NetSock.Core.Tests.csproj') -c $Configuration --nologo `
+        --logger 'console;verbosity=normal' --logger 'trx;LogFileName=xunit.trx' --results-directory $results | Out-Host
+    $exit = $LASTEXITCODE
+    if (-not (Test-Path $trx)) {
+        Write-Host "xunit produced no results (dotnet test exit code $exit): counted as one failure." -ForegroundColor Red
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{
+        Passed  = [int]$counters.passed
+        Failed  = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        Skipped = [int]$counters.notExecuted
+    }
+}
+
+function Invoke-PesterTests {
+    Write-Step 'Running Pester tests of the cmdlets'
+    Import-Module (Get-PesterModulePath) -Force
+    $env:NETSOCK_MODULE = Join-Path $ModuleDir 'NetSock.psd1'
+    $config = New-PesterConfiguration
+    $config.Run.Path = if ($PesterPath) { $PesterPath } else { Join-Path $Root 'tests' }
+    $config.Run.PassThru = $true
+    $config.Run.Exit = $false
+    $config.Output.Verbosity = 'Detailed'
+    $config.TestResult.Enabled = $true
+    $config.TestResult.OutputPath = Join-Path $Out 'test-results/pester.xml'
+    $run = Invoke-Pester -Configuration $config
+    [pscustomobject]@{
+        Passed  = $run.PassedCount
+        Failed  = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount
+        Skipped = $run.SkippedCount + $run.NotRunCount
+    }
+}
+
+function Invoke-Test {
+    $parts = @()
+    try {
+        Invoke-Build
+    }
+    catch {
+        Write-Host "Build failed: $_" -ForegroundColor Red
+        Write-Host '0 passed, 1 failed, 0 skipped'
+        exit 1
+    }
+    if (-not $SkipXunit) { $parts += Invoke-Xunit }
+    $parts += Invoke-PesterTests
+    $passed = ($parts | Measure-Object Passed -Sum).Sum
+    $failed = ($parts | Measure-Object Failed -Sum).Sum
+    $skipped = ($parts | Measure-Object Skipped -Sum).Sum
+    Write-Host ''
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Shell {
+    Invoke-Build
+    $import = "Import-Module '$(Join-Path $ModuleDir 'NetSock.psd1')'; Write-Host 'NetSock loaded: Get-Command -Module NetSock lists its cmdlets.'"
+    Push-Location $Root
+    try { & dotnet pwsh -NoLogo -NoExit -Command $import }
+    finally { Pop-Location }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    & (Join-Path $Root 'tools/Demo.ps1') -ModulePath (Join-Path $ModuleDir 'NetSock.psd1')
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    foreach ($script in Get-ChildItem (Join-Path $Root 'bench') -Filter '*.ps1' | Sort-Object Name) {
+        Write-Step "Benchmark $($script.BaseName)"
+        & $script.FullName -ModulePath (Join-Path $ModuleDir 'NetSock.psd1')
+    }
+}
+
+function Invoke-Clean {
+    foreach ($dir in @($Out) + @(Get-ChildItem $Root -Directory -Recurse -Include bin, obj | Where-Object FullName -notlike "$Out*")) {
+        if (Test-Path $dir) { Remove-Item $dir -Recurse -Force; Write-Host "Removed $dir" }
+    }
+}
+
+foreach ($name in $Task) {
+    if (-not $Tasks.Contains($name)) {
+        $list = ($Tasks.GetEnumerator() | ForEach-Object { '  {0,-6} {1}' -f $_.Key, $_.Value }) -join [Environment]::NewLine
+        Write-Error -ErrorId 'BuildUnknownTask' -Category InvalidArgument -TargetObject $name `
+            -Message "Unknown task '$name'. The tasks are:$([Environment]::NewLine)$list" -ErrorAction Continue
+        exit 2
+    }
+}
+foreach ($name in $Task) {
+    & "Invoke-$name"
+}
