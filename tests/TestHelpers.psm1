@@ -1,0 +1,39 @@
+# Helpers shared by NetSock's Pester tests.
+
+function Test-IsRoot {
+    <# True when the tests run as root, so raw sockets, namespaces and capture are possible. #>
+    $IsLinux -and (& id -u) -eq '0'
+}
+
+function Invoke-Unprivileged {
+    <#
+    .SYNOPSIS
+        Runs a script block in a child pwsh stripped of every capability (no CAP_NET_RAW, no CAP_NET_ADMIN, ...),
+        with the built NetSock imported, and returns what the block writes, converted from JSON.
+    .NOTES
+        The child keeps uid 0 only so it can still read the pinned pwsh under /root; without capabilities the
+        kernel treats it as any other user for raw sockets, which is what the tests check.
+    #>
+    param([Parameter(Mandatory)] [scriptblock] $ScriptBlock)
+    $pwsh = [Environment]::ProcessPath
+    $pwshArgs = @(if ((Split-Path $pwsh -Leaf) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
+    $command = "Import-Module '$env:NETSOCK_MODULE'; & { $ScriptBlock } | ConvertTo-Json -Depth 4 -Compress"
+    $out = & setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-all -- $pwsh @pwshArgs -NoProfile -NonInteractive -Command $command 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "The unprivileged pwsh failed (exit $LASTEXITCODE): $out" }
+    ($out | Select-Object -Last 1) | ConvertFrom-Json
+}
+
+function Get-ErrorSummary {
+    <# The parts of an ErrorRecord a test asserts: FullyQualifiedErrorId, category, message, target. #>
+    param([Parameter(Mandatory, ValueFromPipeline)] [System.Management.Automation.ErrorRecord] $ErrorRecord)
+    process {
+        [pscustomobject]@{
+            ErrorId  = $ErrorRecord.FullyQualifiedErrorId
+            Category = "$($ErrorRecord.CategoryInfo.Category)"
+            Message  = $ErrorRecord.Exception.Message
+            Target   = "$($ErrorRecord.TargetObject)"
+        }
+    }
+}
+
+Export-ModuleMember -Function Test-IsRoot, Invoke-Unprivileged, Get-ErrorSummary
