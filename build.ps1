@@ -1,7 +1,7 @@
 #!/usr/bin/env pwsh
 <#
 .SYNOPSIS
-    The one entry point of NetSock's build: Build, Test, Shell, Demo, Bench, Clean.
+    The one entry point of NetSock's build: Build, Docs, Test, Shell, Demo, Bench, Clean.
 .DESCRIPTION
     Run from the repository root with the pinned pwsh:
         dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -16,7 +16,7 @@
 param(
     # One or more tasks, run in order.
     [Parameter(Position = 0)]
-    [ArgumentCompleter({ param($c, $p, $word) 'Build', 'Test', 'Shell', 'Demo', 'Bench', 'Clean' | Where-Object { $_ -like "$word*" } })]
+    [ArgumentCompleter({ param($c, $p, $word) 'Build', 'Docs', 'Test', 'Shell', 'Demo', 'Bench', 'Clean' | Where-Object { $_ -like "$word*" } })]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -38,7 +38,8 @@ $ModuleDir = Join-Path $Out 'NetSock'
 $PesterVersion = '5.7.1'
 
 $Tasks = [ordered]@{
-    Build = 'assemble the importable module in out/NetSock'
+    Build = 'assemble the importable module in out/NetSock (help built from docs/)'
+    Docs  = 'build the MAML help and about topic from docs/ into en-US/ (committed beside the docs)'
     Test  = 'build, run the xunit tests of the core and the Pester tests of the cmdlets, print "N passed, N failed, N skipped"'
     Shell = 'start an interactive pwsh with the built module imported'
     Demo  = 'a short scripted tour of NetSock on loopback'
@@ -108,12 +109,18 @@ function Invoke-Build {
     Copy-Item (Join-Path $bin 'runtimes') $ModuleDir -Recurse -ErrorAction Ignore
     Copy-Item (Join-Path $bin 'NetSock.Format.ps1xml') $ModuleDir
     Copy-Item (Join-Path $Root 'NetSock.psd1') $ModuleDir
-    Copy-Item (Join-Path $Root 'en-US') $ModuleDir -Recurse
+    & (Join-Path $Root 'tools/Convert-Docs.ps1') -DocsPath (Join-Path $Root 'docs') -OutputPath (Join-Path $ModuleDir 'en-US')
 
     if (Test-Path (Join-Path $ModuleDir 'System.Management.Automation.dll')) {
         throw 'The built module contains System.Management.Automation.dll: PowerShellStandard.Library must stay a compile-time-only reference.'
     }
     Write-Host "Module ready: $ModuleDir"
+}
+
+function Invoke-Docs {
+    Write-Step 'Building help from docs/ into en-US/'
+    & (Join-Path $Root 'tools/Convert-Docs.ps1') -DocsPath (Join-Path $Root 'docs') -OutputPath (Join-Path $Root 'en-US')
+    Get-ChildItem (Join-Path $Root 'en-US') | ForEach-Object { Write-Host "  $($_.Name)" }
 }
 
 function Invoke-Xunit {

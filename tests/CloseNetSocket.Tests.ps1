@@ -28,9 +28,11 @@ Describe 'Close-NetSocket' {
             finally { $client.Dispose() }
         }
 
-        It 'closes sockets by Id' {
-            $a = New-NetSocket; $b = New-NetSocket
+        It 'closes sockets by Id, named or by position' {
+            $a = New-NetSocket; $b = New-NetSocket; $c = New-NetSocket
             Close-NetSocket -Id $a.Id
+            Close-NetSocket $c.Id
+            $c.State | Should -Be 'Closed'
             $a.State | Should -Be 'Closed'
             (Get-NetSocket).Id | Should -Be @($b.Id)
         }

@@ -93,6 +93,25 @@ Describe 'New-NetSocket' {
             $s.AddressFamily | Should -Be 'Packet'
             $s.Protocol | Should -Be 'All'
         }
+
+        It 'opens AF_PACKET as SOCK_RAW when no type is given' -Tag 'Root' -Skip:(-not (Test-IsRoot)) {
+            $s = New-NetSocket AF_PACKET -ProtocolType ETH_P_ARP
+            $s.SocketType | Should -Be 'Raw'
+            $s.ProtocolNumber | Should -Be 0x0806
+        }
+
+        It 'opens a ping socket, or names the sysctl that forbids it' -Skip:(-not $IsLinux) {
+            $range = (Get-Content /proc/sys/net/ipv4/ping_group_range -Raw).Trim() -split '\s+' | ForEach-Object { [long]$_ }
+            $gid = [long](& id -g)
+            if ($gid -ge $range[0] -and $gid -le $range[1]) {
+                (New-NetSocket AF_INET SOCK_DGRAM IPPROTO_ICMP).Protocol | Should -Be 'Icmp'
+            }
+            else {
+                { New-NetSocket AF_INET SOCK_DGRAM IPPROTO_ICMP } | Should -Throw -ErrorId "NetSocketPingGroupDenied,$Cmd"
+                $Error[0].Exception.Message | Should -Match 'net\.ipv4\.ping_group_range'
+                Get-NetSocket | Should -BeNullOrEmpty
+            }
+        }
     }
 
     Context 'when the input is bad' {

@@ -98,13 +98,15 @@ public static class SocketFactory
         {
             throw e.SocketErrorCode switch
             {
+                SocketError.AccessDenied when type == SocketType.Dgram && protocol is 1 or 58 => new NetSockException("NetSocketPingGroupDenied", NetSockErrorKind.PermissionDenied,
+                    $"Opening {what} (a ping socket) is allowed only to the groups in the sysctl net.ipv4.ping_group_range. Widen it (sysctl -w net.ipv4.ping_group_range='0 2147483647'), or open a Raw socket instead, which {NeedsPrivilege}.", family, e),
                 SocketError.AccessDenied => new NetSockException("NetSocketNoPrivilege", NetSockErrorKind.PermissionDenied,
-                    $"Opening {what} {NeedsPrivilege}. Run pwsh as root (sudo), or give it the capability (setcap cap_net_raw+ep on the pwsh binary).", family, e),
+                    $"Opening {what} {NeedsPrivilege}. Run pwsh as root (sudo), or give the program that runs it the capability: setcap cap_net_raw+ep {Environment.ProcessPath}.", family, e),
                 SocketError.AddressFamilyNotSupported => new NetSockException("NetSocketFamilyNotSupported", NetSockErrorKind.NotSupported,
                     $"This operating system does not support the {SocketSymbols.FamilyName(family)} family ({e.Message}). AF_PACKET exists only on Linux; use InterNetwork, InterNetworkV6 or Unix.", family, e),
                 SocketError.ProtocolNotSupported or SocketError.ProtocolType or SocketError.SocketNotSupported or SocketError.InvalidArgument or SocketError.ProtocolOption =>
                     new NetSockException("NetSocketTypeProtocolRefused", NetSockErrorKind.InvalidArgument,
-                        $"The operating system refused {what} ({e.Message}). Stream sockets carry Tcp, Dgram sockets Udp (or Icmp for ping sockets), Raw sockets need an IP protocol number such as 1, 102 or 255; Unix sockets take no protocol. Pick a -ProtocolType that matches -SocketType, or leave it out.", protocol, e),
+                        $"The operating system refused {what} ({e.Message}). Stream sockets carry Tcp, Dgram sockets Udp (or Icmp for ping sockets), Raw sockets need an IP protocol number such as 1, 102 or 255; Unix sockets take no protocol; AF_PACKET sockets are Raw (whole frames) or Dgram (no link header). Pick a -ProtocolType that matches -SocketType, or leave it out.", protocol, e),
                 _ => new NetSockException("NetSocketCreateFailed", NetSockErrorKind.ResourceUnavailable,
                     $"Could not open {what}: {e.Message}.", family, e),
             };

@@ -15,7 +15,7 @@ public sealed class CloseNetSocketCommand : NetSockCmdlet
     [Alias("Socket")]
     public NetSocket[] InputObject { get; set; } = Array.Empty<NetSocket>();
 
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
     [ArgumentCompleter(typeof(SocketIdCompleter))]
     public int[] Id { get; set; } = Array.Empty<int>();
 

@@ -24,12 +24,12 @@ public sealed class NewNetSocketCommand : NetSockCmdlet
     [ValidateNotNullOrEmpty]
     public string? AddressFamily { get; set; }
 
-    /// <summary>SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET or the .NET names. Default: Stream.</summary>
+    /// <summary>SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET or the .NET names. Default: Raw for AF_PACKET, else Stream.</summary>
     [Parameter(Position = 1)]
     [Alias("Type")]
     [ArgumentCompleter(typeof(SocketTypeCompleter))]
     [ValidateNotNullOrEmpty]
-    public string SocketType { get; set; } = "Stream";
+    public string? SocketType { get; set; }
 
     /// <summary>IP protocol by name (Tcp, IPPROTO_UDP, ...) or number (102); an EtherType (ETH_P_ALL, 0x0800) for AF_PACKET.</summary>
     [Parameter(Position = 2)]
@@ -63,7 +63,9 @@ public sealed class NewNetSocketCommand : NetSockCmdlet
         try
         {
             var family = AddressFamily is null ? DefaultFamily() : SocketSymbols.ParseFamily(AddressFamily);
-            var spec = new SocketSpec(family, SocketSymbols.ParseType(SocketType),
+            var type = SocketType is not null ? SocketSymbols.ParseType(SocketType)
+                : family == System.Net.Sockets.AddressFamily.Packet ? System.Net.Sockets.SocketType.Raw : System.Net.Sockets.SocketType.Stream;
+            var spec = new SocketSpec(family, type,
                 ProtocolType is null ? null : SocketSymbols.ParseProtocol(ProtocolType, family))
             {
                 LocalAddress = LocalAddress,
