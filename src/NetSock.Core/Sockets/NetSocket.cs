@@ -24,6 +24,7 @@ public sealed class NetSocket : IDisposable
     private EndPoint? _localEndPoint;
     private EndPoint? _remoteEndPoint;
     private readonly string? _ownedPath;
+    private readonly object _gate = new();
 
     internal NetSocket(int id, Socket socket, AddressFamily family, SocketType type, int protocol, NetSocketState state, string? ownedPath)
     {
@@ -68,9 +69,12 @@ public sealed class NetSocket : IDisposable
     /// <summary>Moves to a new state and re-reads the endpoints the kernel assigned (ephemeral ports, accepted peers).</summary>
     public void SetState(NetSocketState state)
     {
-        if (_state == NetSocketState.Closed) return;
-        _state = state;
-        RefreshEndPoints();
+        lock (_gate)
+        {
+            if (_state == NetSocketState.Closed) return;
+            _state = state;
+            RefreshEndPoints();
+        }
     }
 
     internal void RefreshEndPoints()
@@ -89,7 +93,7 @@ public sealed class NetSocket : IDisposable
     /// <summary>Closes the socket; closing a closed socket does nothing. A Unix socket file this socket created is removed.</summary>
     public void Close()
     {
-        lock (Socket)
+        lock (_gate)
         {
             if (_state == NetSocketState.Closed) return;
             RefreshEndPoints();
