@@ -105,13 +105,16 @@ function Invoke-Build {
 
     if (Test-Path $ModuleDir) { Remove-Item $ModuleDir -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $ModuleDir
-    Copy-Item (Join-Path $bin '*.dll') $ModuleDir
-    Copy-Item (Join-Path $bin 'runtimes') $ModuleDir -Recurse -ErrorAction Ignore
+    # NetSock's own assemblies beside the manifest; third-party ones in deps/, loaded into their own AssemblyLoadContext.
+    $deps = New-Item -ItemType Directory -Path (Join-Path $ModuleDir 'deps')
+    Copy-Item (Join-Path $bin 'NetSock.dll'), (Join-Path $bin 'NetSock.Core.dll') $ModuleDir
+    Get-ChildItem $bin -Filter '*.dll' | Where-Object Name -notin 'NetSock.dll', 'NetSock.Core.dll' | Copy-Item -Destination $deps
+    Copy-Item (Join-Path $bin 'runtimes') $deps -Recurse -ErrorAction Ignore
     Copy-Item (Join-Path $bin 'NetSock.Format.ps1xml') $ModuleDir
     Copy-Item (Join-Path $Root 'NetSock.psd1') $ModuleDir
     & (Join-Path $Root 'tools/Convert-Docs.ps1') -DocsPath (Join-Path $Root 'docs') -OutputPath (Join-Path $ModuleDir 'en-US')
 
-    if (Test-Path (Join-Path $ModuleDir 'System.Management.Automation.dll')) {
+    if (Get-ChildItem $ModuleDir -Recurse -Filter 'System.Management.Automation.dll') {
         throw 'The built module contains System.Management.Automation.dll: PowerShellStandard.Library must stay a compile-time-only reference.'
     }
     Write-Host "Module ready: $ModuleDir"

@@ -12,18 +12,20 @@ Describe 'The NetSock module' {
             $commands | ForEach-Object { $_.OutputType | Should -Not -BeNullOrEmpty -Because "$($_.Name) declares what it emits" }
         }
 
-        It 'ships its dependencies but not System.Management.Automation.dll' {
-            Join-Path $ModuleDir 'System.Management.Automation.dll' | Should -Not -Exist
-            foreach ($dll in 'NetSock.dll', 'NetSock.Core.dll', 'PacketDotNet.dll', 'SharpPcap.dll') {
-                Join-Path $ModuleDir $dll | Should -Exist
+        It 'ships its own assemblies beside the manifest, the third-party ones in deps/, and no System.Management.Automation.dll' {
+            Get-ChildItem $ModuleDir -Recurse -Filter 'System.Management.Automation.dll' | Should -BeNullOrEmpty
+            foreach ($file in 'NetSock.dll', 'NetSock.Core.dll', 'NetSock.Format.ps1xml', 'en-US/NetSock.dll-Help.xml', 'deps/PacketDotNet.dll', 'deps/SharpPcap.dll') {
+                Join-Path $ModuleDir $file | Should -Exist
             }
-            Join-Path $ModuleDir 'NetSock.Format.ps1xml' | Should -Exist
         }
 
-        It 'loads SharpPcap and finds libpcap at run time' {
-            Add-Type -Path (Join-Path $ModuleDir 'SharpPcap.dll')
-            $version = [SharpPcap.Pcap]::Version
-            $version | Should -Match 'libpcap'
+        It 'loads SharpPcap into its own load context and finds libpcap at run time' {
+            [NetSock.Capture.CaptureLibrary]::Version | Should -Match 'libpcap version \d'
+            $sharpPcap = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'SharpPcap' }
+            $sharpPcap | Should -Not -BeNullOrEmpty
+            $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($sharpPcap[0])
+            $context.Name | Should -Be 'NetSock dependencies'
+            $sharpPcap[0].Location | Should -BeLike (Join-Path $ModuleDir 'deps/*')
         }
     }
 
