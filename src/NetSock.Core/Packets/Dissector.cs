@@ -1,0 +1,57 @@
+namespace NetSock.Packets;
+
+/// <summary>Bytes to layers, following the bindings; never throws: what cannot be decoded becomes Raw and the reason is kept.</summary>
+internal static class Dissector
+{
+    public static (Layer[] Layers, string? MalformedReason) Decode(byte[] bytes, LinkType linkType)
+    {
+        var layers = new List<Layer>(4);
+        string? reason = null;
+        int offset = 0, end = bytes.Length;
+        Type? next = FirstLayer(bytes, linkType);
+        var context = new DecodeContext();
+        Layer? padding = null;
+        while (next is not null && offset < end)
+        {
+            var layer = LayerRegistry.Of(next).Create();
+            int length;
+            context.PayloadLength = null;
+            try
+            {
+                length = layer.Decode(bytes.AsSpan(offset, end - offset), context);
+                if (length <= 0 && layer is not Layers.Raw)
+                    throw new DecodeException($"{layer.Name} header has no length");
+            }
+            catch (Exception e) when (e is DecodeException or IndexOutOfRangeException or ArgumentException)
+            {
+                reason = e is DecodeException ? e.Message : $"{layer.Name} header malformed: {e.Message}";
+                break;
+            }
+            layers.Add(layer);
+            offset += length;
+            if (context.PayloadLength is int payload && offset + payload < end)
+            {
+                // Bytes past the length the header announces (Ethernet padding) are kept apart as padding.
+                padding = new Layers.Padding { Load = bytes[(offset + payload)..end] };
+                end = offset + payload;
+            }
+            next = layer.NextLayerType(context);
+        }
+        if (offset < end)
+            layers.Add(new Layers.Raw { Load = bytes[offset..end] });
+        if (padding is not null)
+            layers.Add(padding);
+        return (layers.ToArray(), reason);
+    }
+
+    private static Type? FirstLayer(byte[] bytes, LinkType linkType) => linkType switch
+    {
+        LinkType.Ethernet => typeof(Layers.Ethernet),
+        LinkType.Raw => bytes.Length > 0 && bytes[0] >> 4 == 6 ? typeof(Layers.IPv6) : typeof(Layers.IPv4),
+        LinkType.IPv4 => typeof(Layers.IPv4),
+        LinkType.IPv6 => typeof(Layers.IPv6),
+        LinkType.Null => typeof(Layers.Loopback),
+        LinkType.LinuxSll => typeof(Layers.LinuxSll),
+        _ => typeof(Layers.Raw),
+    };
+}

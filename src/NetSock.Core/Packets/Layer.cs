@@ -1,0 +1,110 @@
+using System.Collections;
+
+namespace NetSock.Packets;
+
+/// <summary>
+/// One layer of a packet: a small type whose [Field] properties are its fields, with its own decode and encode
+/// (gopacket's shape). Setting a property through <see cref="Set{T}"/> marks the layer changed, so a dissected
+/// packet knows to rebuild its bytes.
+/// </summary>
+public abstract class Layer
+{
+    private int _version;
+
+    /// <summary>The layer type's declaration: name, description, fields.</summary>
+    public LayerInfo Info => LayerRegistry.Of(GetType());
+
+    public string Name => Info.Name;
+
+    /// <summary>Bumped by every field change.</summary>
+    internal int Version => _version;
+
+    protected void Set<T>(ref T field, T value)
+    {
+        field = value;
+        _version++;
+    }
+
+    /// <summary>Refuses a value too wide for a field of <paramref name="bits"/> bits, with the range in the message.</summary>
+    protected static void CheckBits(string field, long value, int bits)
+    {
+        if (value < 0 || value >= 1L << bits)
+            throw new ArgumentOutOfRangeException(field, value, $"{field} is a {bits}-bit field: give a value from 0 to {(1L << bits) - 1}.");
+    }
+
+    /// <summary>The field's value by name or alias (null for an auto field that is unset).</summary>
+    public object? this[string field]
+    {
+        get => Info.GetField(field).GetValue(this);
+        set => Info.GetField(field).SetValue(this, value);
+    }
+
+    /// <summary>
+    /// Reads this layer's header from the start of <paramref name="data"/> and returns its length. Throws
+    /// <see cref="DecodeException"/> (or any index error) on malformed input; the dissector catches it.
+    /// </summary>
+    protected internal abstract int Decode(ReadOnlySpan<byte> data, DecodeContext context);
+
+    /// <summary>The layer type that follows this one on the wire, from this layer's fields; null for none (the rest is Raw).</summary>
+    protected internal virtual Type? NextLayerType(DecodeContext context) => null;
+
+    /// <summary>Fills auto fields that depend on neighbours (protocol numbers, addresses), bottom to top, before encoding.</summary>
+    protected internal virtual void Prepare(BuildContext context, int index)
+    {
+    }
+
+    /// <summary>The header's length on the wire, after <see cref="Prepare"/>.</summary>
+    protected internal abstract int HeaderLength { get; }
+
+    /// <summary>Writes the header into <paramref name="header"/>; the bytes above it are already written in <paramref name="payload"/>.</summary>
+    protected internal abstract void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index);
+
+    /// <summary>A deep copy: the packet that stacks a layer owns its copy, so the original is left unchanged.</summary>
+    public Layer Clone()
+    {
+        var copy = (Layer)MemberwiseClone();
+        copy.CopyReferences();
+        return copy;
+    }
+
+    /// <summary>Copies the mutable reference-typed fields (arrays, lists) after a memberwise clone.</summary>
+    protected virtual void CopyReferences()
+    {
+    }
+
+    /// <summary>A short description of the layer for one-line summaries, like tcpdump's.</summary>
+    public virtual string Summary => Name;
+
+    public override string ToString() =>
+        $"{Name}({string.Join(", ", Info.Fields.Select(f => $"{f.Name}={Format(f.GetValue(this))}"))})";
+
+    internal static string Format(object? value) => value switch
+    {
+        null => "auto",
+        byte[] bytes => bytes.Length <= 16 ? Convert.ToHexString(bytes) : $"{Convert.ToHexString(bytes, 0, 16)}... ({bytes.Length} bytes)",
+        string s => $"'{s}'",
+        IEnumerable list and not string => "[" + string.Join(", ", list.Cast<object>()) + "]",
+        _ => value.ToString() ?? "",
+    };
+}
+
+/// <summary>A malformed header: what was wrong, for the packet's MalformedReason.</summary>
+public sealed class DecodeException : Exception
+{
+    public DecodeException(string message) : base(message)
+    {
+    }
+
+    public static void Need(ReadOnlySpan<byte> data, int length, string layer)
+    {
+        if (data.Length < length)
+            throw new DecodeException($"{layer} header truncated: {data.Length} of {length} bytes");
+    }
+}
+
+/// <summary>State shared by the layers while a packet is dissected.</summary>
+public sealed class DecodeContext
+{
+    /// <summary>Where the current layer's payload ends, when its header says (IPv4 total length, UDP length); bytes past it are padding.</summary>
+    public int? PayloadLength { get; set; }
+}

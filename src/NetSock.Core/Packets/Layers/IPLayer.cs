@@ -1,0 +1,25 @@
+using System.Net;
+
+namespace NetSock.Packets.Layers;
+
+/// <summary>What IPv4 and IPv6 share for the layers around them: the addresses a pseudo-header and a route use.</summary>
+public abstract class IPLayer : Layer
+{
+    /// <summary>The destination as it will be sent.</summary>
+    public abstract IPAddress EffectiveDestination { get; }
+
+    /// <summary>The source as it will be sent: the set one, or the route's source toward the destination.</summary>
+    public abstract IPAddress EffectiveSource { get; }
+
+    /// <summary>
+    /// The checksum of an upper-layer header and its payload with the pseudo-header of the nearest IP layer below
+    /// (TCP 6, UDP 17, ICMPv6 58); without an IP layer, over header and payload alone. The checksum field must be zero.
+    /// </summary>
+    internal static ushort UpperLayerChecksum(BuildContext context, int index, int protocol, ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload)
+    {
+        var ip = context.NearestBelow<IPLayer>(index);
+        uint sum = ip is null ? 0 : Checksum.PseudoHeader(ip.EffectiveSource, ip.EffectiveDestination, protocol, header.Length + payload.Length);
+        return Checksum.Fold(Checksum.Add(Checksum.Add(sum, header), payload));
+    }
+
+}

@@ -1,0 +1,136 @@
+using System.Buffers.Binary;
+using System.Net;
+
+namespace NetSock.Packets.Layers;
+
+/// <summary>The IPv4 flags (RFC 791 and RFC 3514's evil bit).</summary>
+[Flags]
+public enum IPv4Flags : byte
+{
+    None = 0,
+    MF = 1,
+    DF = 2,
+    Evil = 4,
+}
+
+/// <summary>IPv4 header (RFC 791) with options kept as bytes.</summary>
+[Layer("IPv4", "Internet Protocol version 4", Aliases = new[] { "IP" })]
+[Bind(typeof(Ethernet), 0x0800)]
+[Bind(typeof(IPv4), 4)]
+public sealed class IPv4 : IPLayer
+{
+    private byte _version = 4;
+    private byte? _ihl;
+    private byte _tos;
+    private ushort? _totalLength;
+    private ushort _id = 1;
+    private IPv4Flags _flags;
+    private ushort _fragmentOffset;
+    private byte _ttl = 64;
+    private byte? _protocol;
+    private ushort? _checksum;
+    private IPAddress? _source;
+    private IPAddress _destination = IPAddress.Loopback;
+    private byte[] _options = Array.Empty<byte>();
+
+    [Field("IP version (4 bits)", Alias = "version")]
+    public byte Version { get => _version; set { CheckBits(nameof(Version), value, 4); Set(ref _version, value); } }
+
+    [Field("Header length in 32-bit words (4 bits); auto: 5 plus the options", Alias = "ihl")]
+    public byte? InternetHeaderLength { get => _ihl; set { if (value is { } v) CheckBits(nameof(InternetHeaderLength), v, 4); Set(ref _ihl, value); } }
+
+    [Field("Type of service / DSCP and ECN", Alias = "tos")]
+    public byte TypeOfService { get => _tos; set => Set(ref _tos, value); }
+
+    [Field("Total length of header and payload; auto: computed", Alias = "len")]
+    public ushort? TotalLength { get => _totalLength; set => Set(ref _totalLength, value); }
+
+    [Field("Identification", Alias = "id")]
+    public ushort Identification { get => _id; set => Set(ref _id, value); }
+
+    [Field("Flags: DF, MF, Evil (3 bits)", Alias = "flags")]
+    public IPv4Flags Flags { get => _flags; set { CheckBits(nameof(Flags), (byte)value, 3); Set(ref _flags, value); } }
+
+    [Field("Fragment offset in 8-byte units (13 bits)", Alias = "frag")]
+    public ushort FragmentOffset { get => _fragmentOffset; set { CheckBits(nameof(FragmentOffset), value, 13); Set(ref _fragmentOffset, value); } }
+
+    [Field("Time to live", Alias = "ttl")]
+    public byte TimeToLive { get => _ttl; set => Set(ref _ttl, value); }
+
+    [Field("Protocol of the payload; auto: from the layer above (6 TCP, 17 UDP, 1 ICMP)", Alias = "proto")]
+    public byte? Protocol { get => _protocol; set => Set(ref _protocol, value); }
+
+    [Field("Header checksum; auto: computed", Alias = "chksum")]
+    public ushort? Checksum { get => _checksum; set => Set(ref _checksum, value); }
+
+    [Field("Source address; auto: the host's address on the route to the destination", Alias = "src")]
+    public IPAddress? Source { get => _source; set => Set(ref _source, value is null ? null : RequireV4(value, nameof(Source))); }
+
+    [Field("Destination address", Alias = "dst")]
+    public IPAddress Destination { get => _destination; set => Set(ref _destination, RequireV4(value, nameof(Destination))); }
+
+    [Field("Options as bytes (padded with zeros to a multiple of 4 when built)", Alias = "options")]
+    public byte[] Options { get => _options; set => Set(ref _options, value ?? Array.Empty<byte>()); }
+
+    public override IPAddress EffectiveDestination => _destination;
+    public override IPAddress EffectiveSource => _source ?? BuildContext.SourceFor(_destination);
+
+    protected internal override int HeaderLength => 20 + ((_options.Length + 3) & ~3);
+
+    protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
+    {
+        DecodeException.Need(data, 20, Name);
+        _version = (byte)(data[0] >> 4);
+        _ihl = (byte)(data[0] & 0x0F);
+        int length = _ihl.Value * 4;
+        if (length < 20) throw new DecodeException($"IPv4 header length {length} is below the minimum of 20");
+        DecodeException.Need(data, length, Name);
+        _tos = data[1];
+        _totalLength = BinaryPrimitives.ReadUInt16BigEndian(data[2..]);
+        _id = BinaryPrimitives.ReadUInt16BigEndian(data[4..]);
+        ushort flagsFrag = BinaryPrimitives.ReadUInt16BigEndian(data[6..]);
+        _flags = (IPv4Flags)(flagsFrag >> 13);
+        _fragmentOffset = (ushort)(flagsFrag & 0x1FFF);
+        _ttl = data[8];
+        _protocol = data[9];
+        _checksum = BinaryPrimitives.ReadUInt16BigEndian(data[10..]);
+        _source = new IPAddress(data.Slice(12, 4));
+        _destination = new IPAddress(data.Slice(16, 4));
+        _options = data[20..length].ToArray();
+        if (_totalLength >= length && _totalLength <= data.Length)
+            context.PayloadLength = _totalLength.Value - length;
+        return length;
+    }
+
+    protected internal override Type? NextLayerType(DecodeContext context) =>
+        _fragmentOffset == 0 ? LayerRegistry.UpperFor(typeof(IPv4), _protocol ?? 0) : null;
+
+    protected internal override void Prepare(BuildContext context, int index)
+    {
+        _protocol ??= (byte)(context.SelectorAbove(index) ?? 0);
+        _source ??= BuildContext.SourceFor(_destination);
+    }
+
+    protected internal override void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index)
+    {
+        header[0] = (byte)((_version << 4) | (_ihl ?? (byte)(HeaderLength / 4)));
+        header[1] = _tos;
+        BinaryPrimitives.WriteUInt16BigEndian(header[2..], _totalLength ?? (ushort)(header.Length + payload.Length));
+        BinaryPrimitives.WriteUInt16BigEndian(header[4..], _id);
+        BinaryPrimitives.WriteUInt16BigEndian(header[6..], (ushort)(((int)_flags << 13) | _fragmentOffset));
+        header[8] = _ttl;
+        header[9] = _protocol!.Value;
+        _source!.TryWriteBytes(header[12..], out _);
+        _destination.TryWriteBytes(header[16..], out _);
+        _options.CopyTo(header[20..]);
+        BinaryPrimitives.WriteUInt16BigEndian(header[10..], _checksum ?? NetSock.Packets.Checksum.Compute(header));
+    }
+
+    protected override void CopyReferences() => _options = (byte[])_options.Clone();
+
+    public override string Summary => $"IP {_source?.ToString() ?? "auto"} > {_destination} ttl {_ttl}";
+
+    private static IPAddress RequireV4(IPAddress value, string field) =>
+        value.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? value
+            : throw new ArgumentException($"IPv4 {field} must be an IPv4 address, not {value}. Use an IPv6 layer for IPv6 addresses.", field);
+}

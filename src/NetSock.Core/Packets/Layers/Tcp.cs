@@ -1,0 +1,102 @@
+using System.Buffers.Binary;
+
+namespace NetSock.Packets.Layers;
+
+/// <summary>TCP header (RFC 9293) with its options.</summary>
+[Layer("Tcp", "Transmission Control Protocol")]
+[Bind(typeof(IPv4), 6)]
+[Bind(typeof(IPv6), 6)]
+public sealed class Tcp : Layer
+{
+    private ushort _sport = 20;
+    private ushort _dport = 80;
+    private uint _seq;
+    private uint _ack;
+    private byte? _dataOffset;
+    private byte _reserved;
+    private TcpFlags _flags = TcpFlags.Syn;
+    private ushort _window = 8192;
+    private ushort? _checksum;
+    private ushort _urgentPointer;
+    private List<TcpOption> _options = new();
+
+    [Field("Source port", Alias = "sport")]
+    public ushort SourcePort { get => _sport; set => Set(ref _sport, value); }
+
+    [Field("Destination port", Alias = "dport")]
+    public ushort DestinationPort { get => _dport; set => Set(ref _dport, value); }
+
+    [Field("Sequence number", Alias = "seq")]
+    public uint SequenceNumber { get => _seq; set => Set(ref _seq, value); }
+
+    [Field("Acknowledgment number", Alias = "ack")]
+    public uint AcknowledgmentNumber { get => _ack; set => Set(ref _ack, value); }
+
+    [Field("Header length in 32-bit words (4 bits); auto: 5 plus the options", Alias = "dataofs")]
+    public byte? DataOffset { get => _dataOffset; set { if (value is { } v) CheckBits(nameof(DataOffset), v, 4); Set(ref _dataOffset, value); } }
+
+    [Field("Reserved bits (3 bits)", Alias = "reserved")]
+    public byte Reserved { get => _reserved; set { CheckBits(nameof(Reserved), value, 3); Set(ref _reserved, value); } }
+
+    [Field("Flags: Scapy letters (S, SA, PA, FA, R) or names (Syn,Ack)", Alias = "flags")]
+    public TcpFlags Flags { get => _flags; set => Set(ref _flags, value); }
+
+    [Field("Window size", Alias = "window")]
+    public ushort WindowSize { get => _window; set => Set(ref _window, value); }
+
+    [Field("Checksum over the pseudo-header, header and payload; auto: computed", Alias = "chksum")]
+    public ushort? Checksum { get => _checksum; set => Set(ref _checksum, value); }
+
+    [Field("Urgent pointer", Alias = "urgptr")]
+    public ushort UrgentPointer { get => _urgentPointer; set => Set(ref _urgentPointer, value); }
+
+    [Field("Options: MSS=1460, WScale=7, SAckOK, Timestamp=1,0, SAck=a-b, NOP, EOL (padded with EOL to 4 bytes)", Alias = "options")]
+    public TcpOption[] Options { get => _options.ToArray(); set => Set(ref _options, new List<TcpOption>(value ?? Array.Empty<TcpOption>())); }
+
+    protected internal override int HeaderLength => 20 + ((_options.Sum(o => o.Length) + 3) & ~3);
+
+    protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
+    {
+        DecodeException.Need(data, 20, Name);
+        _sport = BinaryPrimitives.ReadUInt16BigEndian(data);
+        _dport = BinaryPrimitives.ReadUInt16BigEndian(data[2..]);
+        _seq = BinaryPrimitives.ReadUInt32BigEndian(data[4..]);
+        _ack = BinaryPrimitives.ReadUInt32BigEndian(data[8..]);
+        ushort offsetFlags = BinaryPrimitives.ReadUInt16BigEndian(data[12..]);
+        _dataOffset = (byte)(offsetFlags >> 12);
+        _reserved = (byte)((offsetFlags >> 9) & 0x7);
+        _flags = new TcpFlags((ushort)(offsetFlags & 0x1FF));
+        _window = BinaryPrimitives.ReadUInt16BigEndian(data[14..]);
+        _checksum = BinaryPrimitives.ReadUInt16BigEndian(data[16..]);
+        _urgentPointer = BinaryPrimitives.ReadUInt16BigEndian(data[18..]);
+        int length = _dataOffset.Value * 4;
+        if (length < 20) throw new DecodeException($"TCP data offset {length} is below the minimum of 20");
+        DecodeException.Need(data, length, Name);
+        _options = TcpOption.DecodeAll(data[20..length]);
+        return length;
+    }
+
+    protected internal override void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(header, _sport);
+        BinaryPrimitives.WriteUInt16BigEndian(header[2..], _dport);
+        BinaryPrimitives.WriteUInt32BigEndian(header[4..], _seq);
+        BinaryPrimitives.WriteUInt32BigEndian(header[8..], _ack);
+        int offset = _dataOffset ?? header.Length / 4;
+        BinaryPrimitives.WriteUInt16BigEndian(header[12..], (ushort)((offset << 12) | (_reserved << 9) | _flags.Value));
+        BinaryPrimitives.WriteUInt16BigEndian(header[14..], _window);
+        BinaryPrimitives.WriteUInt16BigEndian(header[18..], _urgentPointer);
+        int at = 20;
+        foreach (var option in _options)
+        {
+            option.Encoded.CopyTo(header[at..]);
+            at += option.Length;
+        }
+        BinaryPrimitives.WriteUInt16BigEndian(header[16..], _checksum ?? IPLayer.UpperLayerChecksum(context, index, 6, header, payload));
+    }
+
+    protected override void CopyReferences() => _options = new List<TcpOption>(_options);
+
+    public override string Summary => $"TCP {_sport} > {_dport} [{_flags.Letters}] seq {_seq}{(_flags.HasFlag(TcpFlags.Ack) ? $" ack {_ack}" : "")} win {_window}";
+
+}

@@ -1,0 +1,55 @@
+using System.Buffers.Binary;
+
+namespace NetSock.Packets.Layers;
+
+/// <summary>UDP header (RFC 768).</summary>
+[Layer("Udp", "User Datagram Protocol")]
+[Bind(typeof(IPv4), 17)]
+[Bind(typeof(IPv6), 17)]
+public sealed class Udp : Layer
+{
+    private ushort _sport = 53;
+    private ushort _dport = 53;
+    private ushort? _length;
+    private ushort? _checksum;
+
+    [Field("Source port", Alias = "sport")]
+    public ushort SourcePort { get => _sport; set => Set(ref _sport, value); }
+
+    [Field("Destination port", Alias = "dport")]
+    public ushort DestinationPort { get => _dport; set => Set(ref _dport, value); }
+
+    [Field("Length of header and payload; auto: computed", Alias = "len")]
+    public ushort? Length { get => _length; set => Set(ref _length, value); }
+
+    [Field("Checksum over the pseudo-header, header and payload; auto: computed (0xFFFF when it comes out 0)", Alias = "chksum")]
+    public ushort? Checksum { get => _checksum; set => Set(ref _checksum, value); }
+
+    protected internal override int HeaderLength => 8;
+
+    protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
+    {
+        DecodeException.Need(data, 8, Name);
+        _sport = BinaryPrimitives.ReadUInt16BigEndian(data);
+        _dport = BinaryPrimitives.ReadUInt16BigEndian(data[2..]);
+        _length = BinaryPrimitives.ReadUInt16BigEndian(data[4..]);
+        _checksum = BinaryPrimitives.ReadUInt16BigEndian(data[6..]);
+        if (_length >= 8 && _length <= data.Length)
+            context.PayloadLength = _length.Value - 8;
+        return 8;
+    }
+
+    protected internal override Type? NextLayerType(DecodeContext context) =>
+        LayerRegistry.UpperFor(typeof(Udp), _dport) ?? LayerRegistry.UpperFor(typeof(Udp), _sport);
+
+    protected internal override void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(header, _sport);
+        BinaryPrimitives.WriteUInt16BigEndian(header[2..], _dport);
+        BinaryPrimitives.WriteUInt16BigEndian(header[4..], _length ?? (ushort)(8 + payload.Length));
+        ushort sum = _checksum ?? IPLayer.UpperLayerChecksum(context, index, 17, header, payload) switch { 0 => 0xFFFF, var c => c };
+        BinaryPrimitives.WriteUInt16BigEndian(header[6..], sum);
+    }
+
+    public override string Summary => $"UDP {_sport} > {_dport} len {_length?.ToString() ?? "auto"}";
+}

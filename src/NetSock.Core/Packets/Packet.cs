@@ -1,0 +1,108 @@
+namespace NetSock.Packets;
+
+/// <summary>
+/// An ordered stack of layers, lowest first. Stacking returns a new packet and leaves the original unchanged.
+/// A crafted packet builds its bytes on demand; a dissected one keeps its original bytes, decodes its layers on
+/// first use, and rebuilds only when one of its fields has been changed.
+/// </summary>
+public sealed class Packet
+{
+    private Layer[]? _layers;
+    private int[]? _decodedVersions;
+    private readonly byte[]? _original;
+
+    private Packet(Layer[] layers)
+    {
+        _layers = layers;
+        LinkType = layers.Length > 0 && layers[0] is Layers.Ethernet ? LinkType.Ethernet : LinkType.Raw;
+    }
+
+    private Packet(byte[] original, LinkType linkType)
+    {
+        _original = original;
+        LinkType = linkType;
+    }
+
+    /// <summary>A packet of copies of the given layers.</summary>
+    public static Packet FromLayers(IEnumerable<Layer> layers) => new(layers.Select(l => l.Clone()).ToArray());
+
+    /// <summary>Dissects bytes that start with a <paramref name="linkType"/> header. Never throws: bad input is marked malformed.</summary>
+    public static Packet Dissect(byte[] bytes, LinkType linkType = LinkType.Ethernet) => new(bytes, linkType);
+
+    public IReadOnlyList<Layer> Layers => EnsureDecoded();
+
+    /// <summary>The first layer with that name or alias (IPv4, IP, Tcp, ...), or null.</summary>
+    public Layer? this[string name]
+    {
+        get
+        {
+            var info = LayerRegistry.Get(name);
+            return EnsureDecoded().FirstOrDefault(l => l.GetType() == info.Type);
+        }
+    }
+
+    public Layer this[int index] => EnsureDecoded()[index];
+
+    /// <summary>The first layer of type T, or null.</summary>
+    public T? Get<T>() where T : Layer => EnsureDecoded().OfType<T>().FirstOrDefault();
+
+    public bool Has(string name) => this[name] is not null;
+
+    /// <summary>The packet's bytes: the original ones for a dissected packet nobody changed, otherwise built now.</summary>
+    public byte[] Bytes => _original is not null && !Changed() ? _original : Builder.Build(EnsureDecoded());
+
+    public int Length => Bytes.Length;
+
+    public LinkType LinkType { get; }
+
+    /// <summary>True when the dissector could not decode all of the bytes; the rest is a Raw layer.</summary>
+    public bool IsMalformed
+    {
+        get
+        {
+            EnsureDecoded();
+            return MalformedReason is not null;
+        }
+    }
+
+    public string? MalformedReason { get; private set; }
+
+    // Capture metadata, when the packet has it.
+    public DateTimeOffset? Timestamp { get; set; }
+    public string? Interface { get; set; }
+    public int? OriginalLength { get; set; }
+
+    /// <summary>A new packet with <paramref name="layers"/> (copied) on top of copies of this packet's layers.</summary>
+    public Packet Stack(params Layer[] layers) => new(EnsureDecoded().Concat(layers).Select(l => l.Clone()).ToArray());
+
+    /// <summary>The packet as it goes on the wire, dissected again: every auto field computed (Scapy's show2).</summary>
+    public Packet Rebuilt() => Dissect(Bytes, LinkType);
+
+    public static Packet operator /(Packet lower, Packet upper) => lower.Stack(upper.EnsureDecoded().ToArray());
+    public static Packet operator /(Packet lower, Layer upper) => lower.Stack(upper);
+    public static Packet operator /(Packet lower, byte[] payload) => lower.Stack(new Layers.Raw { Load = payload });
+    public static Packet operator /(Packet lower, string payload) => lower.Stack(new Layers.Raw { Load = System.Text.Encoding.UTF8.GetBytes(payload) });
+
+    /// <summary>One line like tcpdump's: the layers' summaries.</summary>
+    public string Summary => string.Join(" / ", EnsureDecoded().Select(l => l.Summary));
+
+    public override string ToString() => Summary;
+
+    private Layer[] EnsureDecoded()
+    {
+        if (_layers is not null) return _layers;
+        var (layers, reason) = Dissector.Decode(_original!, LinkType);
+        MalformedReason = reason;
+        _decodedVersions = layers.Select(l => l.Version).ToArray();
+        _layers = layers;
+        return layers;
+    }
+
+    private bool Changed()
+    {
+        if (_layers is null) return false;
+        for (int i = 0; i < _layers.Length; i++)
+            if (_layers[i].Version != _decodedVersions![i]) return true;
+        return false;
+    }
+}
