@@ -9,10 +9,13 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('NetSock.Format.ps1xml')
+    TypesToProcess       = @('NetSock.Types.ps1xml')
     CmdletsToExport      = @(
         'New-NetSocket'
         'Get-NetSocket'
         'Close-NetSocket'
+        'New-Packet'
+        'ConvertTo-Packet'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -56,6 +56,14 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) { throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
 }
 
+function Invoke-Pwsh {
+    # A child pwsh started the way this one was (the dotnet tool runs pwsh.dll under dotnet).
+    param([string[]] $Arguments)
+    $exe = [Environment]::ProcessPath
+    $pre = @(if ((Split-Path $exe -Leaf) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
+    Invoke-Native $exe ($pre + $Arguments)
+}
+
 function Test-IsRoot { $IsLinux -and (& id -u) -eq '0' }
 
 function Install-DebianPackage {
@@ -112,6 +120,9 @@ function Invoke-Build {
     Copy-Item (Join-Path $bin 'runtimes') $deps -Recurse -ErrorAction Ignore
     Copy-Item (Join-Path $bin 'NetSock.Format.ps1xml') $ModuleDir
     Copy-Item (Join-Path $Root 'NetSock.psd1') $ModuleDir
+    # Packet's layer properties ($p.IPv4, $p.Tcp) come from the layer registry, in a child pwsh that loads the fresh dll.
+    $typesFile = Join-Path $ModuleDir 'NetSock.Types.ps1xml'
+    Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$(Join-Path $ModuleDir 'NetSock.dll')'; [NetSock.Commands.TypeData]::Write('$typesFile')")
     & (Join-Path $Root 'tools/Convert-Docs.ps1') -DocsPath (Join-Path $Root 'docs') -OutputPath (Join-Path $ModuleDir 'en-US')
 
     if (Get-ChildItem $ModuleDir -Recurse -Filter 'System.Management.Automation.dll') {
@@ -151,13 +162,18 @@ function Invoke-PesterTests {
     Import-Module (Get-PesterModulePath) -Force
     $env:NETSOCK_MODULE = Join-Path $ModuleDir 'NetSock.psd1'
     $config = New-PesterConfiguration
-    $config.Run.Path = if ($PesterPath) { $PesterPath } else { Join-Path $Root 'tests' }
+    # 'a,b' arrives as one string when build.ps1 runs with -File; split it.
+    $config.Run.Path = if ($PesterPath) { @($PesterPath -split ',' | ForEach-Object Trim) } else { Join-Path $Root 'tests' }
     $config.Run.PassThru = $true
     $config.Run.Exit = $false
     $config.Output.Verbosity = 'Detailed'
     $config.TestResult.Enabled = $true
     $config.TestResult.OutputPath = Join-Path $Out 'test-results/pester.xml'
     $run = Invoke-Pester -Configuration $config
+    if (-not $run) {
+        Write-Host 'Pester returned no result: counted as one failure.' -ForegroundColor Red
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
     [pscustomobject]@{
         Passed  = $run.PassedCount
         Failed  = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount
@@ -188,9 +204,7 @@ function Invoke-Test {
 function Invoke-Shell {
     Invoke-Build
     $import = "Import-Module '$(Join-Path $ModuleDir 'NetSock.psd1')'; Write-Host 'NetSock loaded: Get-Command -Module NetSock lists its cmdlets.'"
-    Push-Location $Root
-    try { & dotnet pwsh -NoLogo -NoExit -Command $import }
-    finally { Pop-Location }
+    Invoke-Pwsh @('-NoLogo', '-NoExit', '-Command', $import)
 }
 
 function Invoke-Demo {

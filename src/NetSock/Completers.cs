@@ -47,6 +47,13 @@ public sealed class ProtocolCompleter : NameCompleter
     }
 }
 
+/// <summary>Layer names and aliases from the registry.</summary>
+public sealed class LayerNameCompleter : NameCompleter
+{
+    protected override IEnumerable<string> Names(IDictionary bound) =>
+        NetSock.Packets.LayerRegistry.All.SelectMany(l => l.Aliases.Prepend(l.Name));
+}
+
 /// <summary>Ids of the open sockets, with what each is as the tooltip.</summary>
 public sealed class SocketIdCompleter : IArgumentCompleter
 {

@@ -76,9 +76,9 @@ public abstract class Layer
     public virtual string Summary => Name;
 
     public override string ToString() =>
-        $"{Name}({string.Join(", ", Info.Fields.Select(f => $"{f.Name}={Format(f.GetValue(this))}"))})";
+        $"{Name}({string.Join(", ", Info.Fields.Select(f => $"{f.Name}={FormatValue(f.GetValue(this))}"))})";
 
-    internal static string Format(object? value) => value switch
+    public static string FormatValue(object? value) => value switch
     {
         null => "auto",
         byte[] bytes => bytes.Length <= 16 ? Convert.ToHexString(bytes) : $"{Convert.ToHexString(bytes, 0, 16)}... ({bytes.Length} bytes)",

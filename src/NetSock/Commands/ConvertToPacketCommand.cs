@@ -1,0 +1,58 @@
+using System.Management.Automation;
+using NetSock.Packets;
+
+namespace NetSock.Commands;
+
+/// <summary>
+/// Bytes to a packet: a byte[] (also piped byte by byte, as PowerShell unrolls arrays) or a hex string such as
+/// tcpdump -xx or Wireshark's "copy as hex" prints. Layers decode when first read; malformed input is marked, never thrown.
+/// </summary>
+[Cmdlet(VerbsData.ConvertTo, "Packet")]
+[OutputType(typeof(Packet))]
+public sealed class ConvertToPacketCommand : NetSockCmdlet
+{
+    private List<byte>? _loose;
+
+    /// <summary>A byte[] or a hex string (spaces, colons, dashes and a 0x prefix allowed).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Alias("Bytes", "Hex")]
+    public object? InputObject { get; set; }
+
+    /// <summary>How the bytes start: Ethernet (default), Raw (an IP header), LinuxSll, Null (BSD loopback), IPv4, IPv6.</summary>
+    [Parameter(Position = 1)]
+    public LinkType LinkType { get; set; } = LinkType.Ethernet;
+
+    protected override void ProcessRecord()
+    {
+        object? input = InputObject is PSObject ps ? ps.BaseObject : InputObject;
+        switch (input)
+        {
+            case byte b:
+                (_loose ??= new List<byte>()).Add(b);
+                break;
+            case byte[] bytes:
+                WriteObject(Packet.Dissect(bytes, LinkType));
+                break;
+            case string hex:
+                try
+                {
+                    WriteObject(Packet.Dissect(Hex.Parse(hex), LinkType));
+                }
+                catch (NetSockException e)
+                {
+                    WriteNetSockError(e);
+                }
+                break;
+            default:
+                WriteNetSockError(new NetSockException("PacketInputInvalid", NetSockErrorKind.InvalidArgument,
+                    $"ConvertTo-Packet takes a byte[] or a hex string, not {input?.GetType().Name ?? "null"}.", input));
+                break;
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_loose is { Count: > 0 })
+            WriteObject(Packet.Dissect(_loose.ToArray(), LinkType));
+    }
+}

@@ -1,0 +1,80 @@
+using System.Collections;
+using System.Management.Automation;
+using NetSock.Packets;
+
+namespace NetSock.Commands;
+
+/// <summary>
+/// Scapy's IP(), TCP(), '/': makes a layer from its declared fields (each a parameter, with Scapy's name as alias)
+/// and puts it on top of each packet from the pipeline, or makes a packet of it alone. A field given several values
+/// makes one packet per value; -Count repeats each.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "Packet")]
+[OutputType(typeof(Packet))]
+public sealed class NewPacketCommand : NetSockCmdlet, IDynamicParameters
+{
+    private static readonly HashSet<string> StaticNames = new(StringComparer.OrdinalIgnoreCase) { "Layer", "Field", "Count", "InputObject" };
+
+    private RuntimeDefinedParameterDictionary? _fieldParameters;
+    private List<Layer>? _layers;
+
+    /// <summary>The layer to make: IPv4, Tcp, Udp, Ethernet, Raw, ... (Get-PacketLayer lists them).</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(LayerNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Layer { get; set; } = "";
+
+    /// <summary>Field values by name or Scapy alias: @{ ttl = 5; dst = '127.0.0.1' }.</summary>
+    [Parameter]
+    public Hashtable? Field { get; set; }
+
+    /// <summary>How many copies of each packet to emit.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int Count { get; set; } = 1;
+
+    /// <summary>Packets to put the new layer on top of; each is left unchanged.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    public Packet? InputObject { get; set; }
+
+    public object GetDynamicParameters()
+    {
+        _fieldParameters = new RuntimeDefinedParameterDictionary();
+        var info = LayerRegistry.Find(Layer ?? "");
+        if (info is null) return _fieldParameters;
+        foreach (var field in info.Fields.Where(f => !StaticNames.Contains(f.Name)))
+        {
+            var attributes = new System.Collections.ObjectModel.Collection<Attribute>
+            {
+                new ParameterAttribute { HelpMessage = field.Description },
+            };
+            if (field.Alias is { } alias && !alias.Equals(field.Name, StringComparison.OrdinalIgnoreCase) && !StaticNames.Contains(alias))
+                attributes.Add(new AliasAttribute(alias));
+            _fieldParameters.Add(field.Name, new RuntimeDefinedParameter(field.Name, typeof(object), attributes));
+        }
+        return _fieldParameters;
+    }
+
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            var info = LayerRegistry.Get(Layer);
+            var values = FieldValues.Collect(info, Field, _fieldParameters?.Values.Where(p => p.IsSet).Select(p => (p.Name, p.Value)));
+            _layers = LayerFactory.Expand(info, values).ToList();
+        }
+        catch (NetSockException e)
+        {
+            ThrowNetSockError(e);
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var layer in _layers!)
+        {
+            for (int i = 0; i < Count; i++)
+                WriteObject(InputObject is null ? Packet.FromLayers(new[] { layer }) : InputObject.Stack(layer));
+        }
+    }
+}

@@ -1,0 +1,122 @@
+BeforeAll {
+    Import-Module $env:NETSOCK_MODULE -Force
+    $script:Cmd = 'NetSock.Commands.NewPacketCommand'
+    function ConvertTo-HexString([byte[]] $Bytes) { [Convert]::ToHexString($Bytes).ToLowerInvariant() }
+}
+
+Describe 'New-Packet' {
+    Context 'when it makes one layer' {
+        It 'takes fields as parameters named after the declaration' {
+            $p = New-Packet IPv4 -Destination 127.0.0.1 -TimeToLive 5
+            $p.IPv4.TimeToLive | Should -Be 5
+            $p.IPv4.Destination | Should -Be ([ipaddress]'127.0.0.1')
+            $p.Layers.Count | Should -Be 1
+        }
+
+        It 'takes Scapy''s field names as aliases' {
+            $p = New-Packet Tcp -sport 1234 -dport 443 -flags SA -seq 7 -ack 9 -window 1024 -chksum 0xbeef
+            $p.Tcp.SourcePort | Should -Be 1234
+            $p.Tcp.DestinationPort | Should -Be 443
+            "$($p.Tcp.Flags)" | Should -Be 'Syn, Ack'
+            $p.Tcp.SequenceNumber | Should -Be 7
+            $p.Tcp.AcknowledgmentNumber | Should -Be 9
+            $p.Tcp.WindowSize | Should -Be 1024
+            $p.Tcp.Checksum | Should -Be 0xbeef
+        }
+
+        It 'takes the generic -Field hashtable by name or alias' {
+            $p = New-Packet Udp -Field @{ dport = 5353; SourcePort = 1000 }
+            $p.Udp.DestinationPort | Should -Be 5353
+            $p.Udp.SourcePort | Should -Be 1000
+        }
+
+        It 'accepts the layer''s other names, case-insensitively' {
+            (New-Packet ip).IPv4 | Should -Not -BeNullOrEmpty
+            (New-Packet ETHER).Ethernet | Should -Not -BeNullOrEmpty
+        }
+
+        It 'makes one packet per value of a field given a range, and -Count copies of each' {
+            $ports = New-Packet Tcp -dport (20..25)
+            $ports.Tcp.DestinationPort | Should -Be @(20, 21, 22, 23, 24, 25)
+            (New-Packet Tcp -dport 1, 2 -sport 3, 4 -Count 2).Count | Should -Be 8
+        }
+
+        It 'builds the bytes Scapy builds for IP()/TCP() with the same fields' {
+            # bytes(IP(src='127.0.0.1', dst='127.0.0.1', ttl=5)/TCP(dport=80, flags='SA')/b'hi')
+            $p = New-Packet IPv4 -src 127.0.0.1 -dst 127.0.0.1 -ttl 5 | New-Packet Tcp -dport 80 -flags SA | New-Packet Raw -Load 'hi'
+            ConvertTo-HexString $p.Bytes | Should -Be '4500002a000100000506b7cb7f0000017f00000100140050000000000000000050122000290100006869'
+            $p.Length | Should -Be 42
+        }
+
+        It 'takes TCP options as Scapy-like text' {
+            $p = New-Packet Tcp -Options 'MSS=1460', 'SAckOK', 'Timestamp=1,0', 'WScale=7'
+            $p.Tcp.Options.Name | Should -Be @('MSS', 'SAckOK', 'Timestamp', 'WScale')
+            $p.Tcp.Options[0].Value | Should -Be 1460
+        }
+    }
+
+    Context 'when it stacks layers' {
+        It 'puts the new layer on top of each packet from the pipeline and leaves the input unchanged' {
+            $ip = New-Packet IPv4 -Destination 127.0.0.1
+            $tcp = $ip | New-Packet Tcp -DestinationPort 80
+            $tcp.Layers.Name | Should -Be @('IPv4', 'Tcp')
+            $ip.Layers.Name | Should -Be @('IPv4')
+            $tcp.IPv4.TimeToLive = 1
+            $ip.IPv4.TimeToLive | Should -Be 64
+        }
+
+        It 'stacks with the / operator, a string becoming Raw' {
+            $ip = New-Packet IPv4 -Destination 127.0.0.1
+            $tcp = New-Packet Tcp -DestinationPort 22
+            $p = $ip / $tcp / 'payload'
+            $p.Layers.Name | Should -Be @('IPv4', 'Tcp', 'Raw')
+            [Text.Encoding]::UTF8.GetString($p.Raw.Load) | Should -Be 'payload'
+            $ip.Layers.Count | Should -Be 1
+            $tcp.Layers.Count | Should -Be 1
+        }
+
+        It 'fills auto fields at build time from the layers around them: protocol, lengths, checksum, source' {
+            $p = New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Udp | New-Packet Raw -Load 'abc'
+            $p.IPv4.Protocol | Should -BeNullOrEmpty
+            $built = ConvertTo-Packet $p.Bytes -LinkType Raw
+            $built.IPv4.Protocol | Should -Be 17
+            $built.IPv4.TotalLength | Should -Be 31
+            $built.IPv4.Source | Should -Be ([ipaddress]'127.0.0.1')
+            $built.Udp.Length | Should -Be 11
+            $built.IPv4.Checksum | Should -Not -Be 0
+        }
+
+        It 'keeps a deliberately wrong checksum verbatim' {
+            $p = New-Packet IPv4 -Destination 127.0.0.1 -chksum 0x1234 | New-Packet Udp -chksum 0
+            $built = ConvertTo-Packet $p.Bytes -LinkType Raw
+            $built.IPv4.Checksum | Should -Be 0x1234
+            $built.Udp.Checksum | Should -Be 0
+        }
+    }
+
+    Context 'when the input is bad' {
+        It 'names the layers when the layer is unknown' {
+            { New-Packet Nope } | Should -Throw -ErrorId "PacketLayerUnknown,$Cmd"
+            $Error[0].Exception.Message | Should -Match 'IPv4, IPv6'
+        }
+
+        It 'names the fields when a -Field key is unknown' {
+            { New-Packet IPv4 -Field @{ bogus = 1 } } | Should -Throw -ErrorId "PacketFieldUnknown,$Cmd"
+            $Error[0].Exception.Message | Should -Match 'TimeToLive \(ttl\)'
+        }
+
+        It 'says which field cannot take a value and what it takes' {
+            { New-Packet Tcp -dport 70000 } | Should -Throw -ErrorId "PacketFieldInvalid,$Cmd"
+            $Error[0].Exception.Message | Should -Match 'Tcp.DestinationPort cannot be 70000.*UInt16'
+            { New-Packet IPv4 -Destination ::1 } | Should -Throw -ErrorId "PacketFieldInvalid,$Cmd"
+            $Error[0].Exception.Message | Should -Match 'IPv4 address'
+            { New-Packet IPv4 -Version 16 } | Should -Throw -ErrorId "PacketFieldInvalid,$Cmd"
+            $Error[0].Exception.Message | Should -Match '4-bit'
+        }
+
+        It 'refuses bad TCP flags with the letters it knows' {
+            { New-Packet Tcp -flags 'XYZ' } | Should -Throw -ErrorId "PacketFieldInvalid,$Cmd"
+            $Error[0].Exception.Message | Should -Match 'Scapy''s letters'
+        }
+    }
+}
