@@ -15,10 +15,11 @@ public abstract class IPLayer : Layer
     /// The checksum of an upper-layer header and its payload with the pseudo-header of the nearest IP layer below
     /// (TCP 6, UDP 17, ICMPv6 58); without an IP layer, over header and payload alone. The checksum field must be zero.
     /// </summary>
-    internal static ushort UpperLayerChecksum(BuildContext context, int index, int protocol, ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload)
+    /// <param name="length">The length the pseudo-header carries: UDP's own Length field (RFC 768), else header plus payload.</param>
+    internal static ushort UpperLayerChecksum(BuildContext context, int index, int protocol, ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload, int? length = null)
     {
         var ip = context.NearestBelow<IPLayer>(index);
-        uint sum = ip is null ? 0 : Checksum.PseudoHeader(ip.EffectiveSource, ip.EffectiveDestination, protocol, header.Length + payload.Length);
+        uint sum = ip is null ? 0 : Checksum.PseudoHeader(ip.EffectiveSource, ip.EffectiveDestination, protocol, length ?? header.Length + payload.Length);
         return Checksum.Fold(Checksum.Add(Checksum.Add(sum, header), payload));
     }
 

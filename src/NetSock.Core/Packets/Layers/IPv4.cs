@@ -17,6 +17,12 @@ public enum IPv4Flags : byte
 [Layer("IPv4", "Internet Protocol version 4", Aliases = new[] { "IP" })]
 [Bind(typeof(Ethernet), 0x0800)]
 [Bind(typeof(IPv4), 4)]
+[Bind(typeof(IPv6), 4)]
+[Bind(typeof(Icmp), 3, DissectOnly = true)]   // the datagram quoted by an ICMP error (Scapy's IPerror)
+[Bind(typeof(Icmp), 4, DissectOnly = true)]
+[Bind(typeof(Icmp), 5, DissectOnly = true)]
+[Bind(typeof(Icmp), 11, DissectOnly = true)]
+[Bind(typeof(Icmp), 12, DissectOnly = true)]
 public sealed class IPv4 : IPLayer
 {
     private byte _version = 4;

@@ -46,8 +46,9 @@ public sealed class Udp : Layer
     {
         BinaryPrimitives.WriteUInt16BigEndian(header, _sport);
         BinaryPrimitives.WriteUInt16BigEndian(header[2..], _dport);
-        BinaryPrimitives.WriteUInt16BigEndian(header[4..], _length ?? (ushort)(8 + payload.Length));
-        ushort sum = _checksum ?? IPLayer.UpperLayerChecksum(context, index, 17, header, payload) switch { 0 => 0xFFFF, var c => c };
+        ushort length = _length ?? (ushort)(8 + payload.Length);
+        BinaryPrimitives.WriteUInt16BigEndian(header[4..], length);
+        ushort sum = _checksum ?? IPLayer.UpperLayerChecksum(context, index, 17, header, payload, length) switch { 0 => 0xFFFF, var c => c };
         BinaryPrimitives.WriteUInt16BigEndian(header[6..], sum);
     }
 
