@@ -24,6 +24,21 @@ Describe 'New-Packet' {
             $p.Tcp.Checksum | Should -Be 0xbeef
         }
 
+        It 'reads fields by Scapy''s names as well, on the layer' {
+            $p = New-Packet IPv4 -ttl 5 | New-Packet Tcp -dport 8080
+            $p.IPv4.ttl | Should -Be 5
+            $p.Tcp.dport | Should -Be 8080
+            $p.IP.dst | Should -Be ([ipaddress]'127.0.0.1')
+        }
+
+        It 'lists a packet with its summary and layers, not every layer name' {
+            $PSStyle.OutputRendering = 'PlainText'
+            $text = New-Packet IPv4 -dst 127.0.0.1 | New-Packet Udp | Format-List | Out-String
+            $text | Should -Match 'Summary\s+: IP auto > 127\.0\.0\.1 ttl 64 / UDP 53 > 53'
+            $text | Should -Match 'Layers\s+: IPv4/Udp'
+            $text | Should -Not -Match 'Ethernet\s+:'
+        }
+
         It 'takes the generic -Field hashtable by name or alias' {
             $p = New-Packet Udp -Field @{ dport = 5353; SourcePort = 1000 }
             $p.Udp.DestinationPort | Should -Be 5353

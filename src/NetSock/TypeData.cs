@@ -6,7 +6,8 @@ namespace NetSock.Commands;
 
 /// <summary>
 /// Writes NetSock.Types.ps1xml from the layer registry (build.ps1 calls it): one property per layer name and alias on
-/// Packet, so `$p.IPv4.TimeToLive` and `$p.Tcp.Flags` work and show in Get-Member and tab completion.
+/// Packet, so `$p.IPv4.TimeToLive` and `$p.Tcp.Flags` work and show in Get-Member and tab completion, and Scapy's
+/// field names as aliases on each layer ($p.IPv4.ttl).
 /// </summary>
 public static class TypeData
 {
@@ -29,6 +30,20 @@ public static class TypeData
         }
         xml.AppendLine("    </Members>");
         xml.AppendLine("  </Type>");
+        // Scapy's field names as aliases on each layer: $p.IPv4.ttl reads TimeToLive.
+        foreach (var layer in LayerRegistry.All)
+        {
+            var aliases = layer.Fields.Where(f => f.Alias is { } a && !a.Equals(f.Name, StringComparison.OrdinalIgnoreCase)
+                && layer.Type.GetProperty(a, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase) is null).ToList();
+            if (aliases.Count == 0) continue;
+            xml.AppendLine("  <Type>");
+            xml.AppendLine($"    <Name>{layer.Type.FullName}</Name>");
+            xml.AppendLine("    <Members>");
+            foreach (var f in aliases)
+                xml.AppendLine($"      <AliasProperty><Name>{SecurityElement.Escape(f.Alias)}</Name><ReferencedMemberName>{f.Name}</ReferencedMemberName></AliasProperty>");
+            xml.AppendLine("    </Members>");
+            xml.AppendLine("  </Type>");
+        }
         xml.AppendLine("</Types>");
         return xml.ToString();
     }

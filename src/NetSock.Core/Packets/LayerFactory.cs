@@ -26,6 +26,15 @@ public static class LayerFactory
         }
     }
 
+    /// <summary>Tries every value on a scratch layer, so a refused value is reported before any layer is made.</summary>
+    public static void Validate(LayerInfo layer, IReadOnlyList<(PacketField Field, IReadOnlyList<object?> Values)> values)
+    {
+        var scratch = layer.Create();
+        foreach (var (field, list) in values)
+            foreach (var value in list)
+                Assign(scratch, field, value);
+    }
+
     /// <summary>Sets a field, turning a setter's refusal into an error that names the layer and field.</summary>
     public static void Assign(Layer layer, PacketField field, object? value)
     {

@@ -4,8 +4,8 @@ using NetSock.Packets;
 namespace NetSock.Commands;
 
 /// <summary>
-/// Bytes to a packet: a byte[] (also piped byte by byte, as PowerShell unrolls arrays) or a hex string such as
-/// tcpdump -xx or Wireshark's "copy as hex" prints. Layers decode when first read; malformed input is marked, never thrown.
+/// Bytes to a packet: a byte[] (also piped byte by byte, as PowerShell unrolls arrays) or a hex string: a plain hex
+/// stream (Wireshark's "Copy as Hex Stream"), bytes separated by spaces, colons or dashes, or tcpdump -xx lines. Layers decode when first read; malformed input is marked, never thrown.
 /// </summary>
 [Cmdlet(VerbsData.ConvertTo, "Packet")]
 [OutputType(typeof(Packet))]

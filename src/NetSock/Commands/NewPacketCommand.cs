@@ -16,7 +16,8 @@ public sealed class NewPacketCommand : NetSockCmdlet, IDynamicParameters
     private static readonly HashSet<string> StaticNames = new(StringComparer.OrdinalIgnoreCase) { "Layer", "Field", "Count", "InputObject" };
 
     private RuntimeDefinedParameterDictionary? _fieldParameters;
-    private List<Layer>? _layers;
+    private LayerInfo? _info;
+    private List<(PacketField Field, IReadOnlyList<object?> Values)>? _values;
 
     /// <summary>The layer to make: IPv4, Tcp, Udp, Ethernet, Raw, ... (Get-PacketLayer lists them).</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -59,9 +60,9 @@ public sealed class NewPacketCommand : NetSockCmdlet, IDynamicParameters
     {
         try
         {
-            var info = LayerRegistry.Get(Layer);
-            var values = FieldValues.Collect(info, Field, _fieldParameters?.Values.Where(p => p.IsSet).Select(p => (p.Name, p.Value)));
-            _layers = LayerFactory.Expand(info, values).ToList();
+            _info = LayerRegistry.Get(Layer);
+            _values = FieldValues.Collect(_info, Field, _fieldParameters?.Values.Where(p => p.IsSet).Select(p => (p.Name, p.Value)));
+            LayerFactory.Validate(_info, _values);
         }
         catch (NetSockException e)
         {
@@ -71,7 +72,8 @@ public sealed class NewPacketCommand : NetSockCmdlet, IDynamicParameters
 
     protected override void ProcessRecord()
     {
-        foreach (var layer in _layers!)
+        // Streamed: a range of a million ports never sits in memory.
+        foreach (var layer in LayerFactory.Expand(_info!, _values!))
         {
             for (int i = 0; i < Count; i++)
                 WriteObject(InputObject is null ? Packet.FromLayers(new[] { layer }) : InputObject.Stack(layer));

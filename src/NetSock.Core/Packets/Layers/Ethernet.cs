@@ -51,5 +51,5 @@ public sealed class Ethernet : Layer
         BinaryPrimitives.WriteUInt16BigEndian(header[12..], _type!.Value);
     }
 
-    public override string Summary => $"Ethernet {_source} > {_destination} type 0x{_type:x4}";
+    public override string Summary => $"Ethernet {_source?.ToString() ?? "auto"} > {_destination?.ToString() ?? "auto"} type {(_type is { } t ? $"0x{t:x4}" : "auto")}";
 }
