@@ -151,4 +151,18 @@ public class PacketBuildTests
         var e = Assert.Throws<NetSockException>(() => LayerRegistry.Get("Nope"));
         Assert.Equal("PacketLayerUnknown", e.ErrorId);
     }
+
+    [Fact]
+    public void AChecksumAboveARoutingHeaderUsesTheFinalDestinationAsRfc8200Says()
+    {
+        // bytes(IPv6(src='2001:db8::1', dst='2001:db8::2')/IPv6ExtHdrRouting(addresses=['2001:db8::3', '2001:db8::4'])/UDP())
+        var p = Packet.FromLayers(new Layer[]
+        {
+            new IPv6 { Source = IPAddress.Parse("2001:db8::1"), Destination = IPAddress.Parse("2001:db8::2") },
+            new IPv6Routing { Addresses = new[] { IPAddress.Parse("2001:db8::3"), IPAddress.Parse("2001:db8::4") } },
+            new Udp(),
+        });
+        Assert.Equal("6000000000302b4020010db800000000000000000000000120010db8000000000000000000000002110400020000000020010db800000000000000000000000320010db8000000000000000000000004003500350008a3fd",
+            Convert.ToHexString(p.Bytes).ToLowerInvariant());
+    }
 }

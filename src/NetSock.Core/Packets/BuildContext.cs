@@ -11,6 +11,8 @@ public sealed class BuildContext
 
     internal BuildContext(Layer[] layers) => _layers = layers;
 
+    public Layer At(int index) => _layers[index];
+
     public Layer? Below(int index) => index > 0 ? _layers[index - 1] : null;
     public Layer? Above(int index) => index + 1 < _layers.Length ? _layers[index + 1] : null;
 

@@ -22,6 +22,10 @@ internal static class Dissector
                 if (length <= 0 && layer is not Layers.Raw)
                     throw new DecodeException($"{layer.Name} header has no length");
             }
+            catch (DecodeException e) when (e.Truncated && context.InQuotation)
+            {
+                break;      // an ICMP error's quote ends where the sender cut it: not malformed
+            }
             catch (Exception e) when (e is DecodeException or IndexOutOfRangeException or ArgumentException)
             {
                 reason = e is DecodeException ? e.Message : $"{layer.Name} header malformed: {e.Message}";

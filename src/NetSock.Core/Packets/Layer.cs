@@ -17,7 +17,7 @@ public abstract class Layer
     public string Name => Info.Name;
 
     /// <summary>Bumped by every field change.</summary>
-    internal int Version => _version;
+    internal int ChangeCount => _version;
 
     protected void Set<T>(ref T field, T value)
     {
@@ -91,14 +91,18 @@ public abstract class Layer
 /// <summary>A malformed header: what was wrong, for the packet's MalformedReason.</summary>
 public sealed class DecodeException : Exception
 {
-    public DecodeException(string message) : base(message)
+    public DecodeException(string message, bool truncated = false) : base(message)
     {
+        Truncated = truncated;
     }
+
+    /// <summary>True when the header was cut short (as opposed to wrong): the only failure a quoted packet is excused.</summary>
+    public bool Truncated { get; }
 
     public static void Need(ReadOnlySpan<byte> data, int length, string layer)
     {
         if (data.Length < length)
-            throw new DecodeException($"{layer} header truncated: {data.Length} of {length} bytes");
+            throw new DecodeException($"{layer} header truncated: {data.Length} of {length} bytes", truncated: true);
     }
 }
 
@@ -107,4 +111,11 @@ public sealed class DecodeContext
 {
     /// <summary>Where the current layer's payload ends, when its header says (IPv4 total length, UDP length); bytes past it are padding.</summary>
     public int? PayloadLength { get; set; }
+
+    /// <summary>
+    /// Set by an ICMP or ICMPv6 error before its quoted datagram is decoded. A quote may stop mid-header (RFC 792
+    /// keeps only 64 bits past the IP header), so a header cut short there ends decoding, with the rest as Raw,
+    /// without marking the packet malformed. Stays set for every layer above.
+    /// </summary>
+    public bool InQuotation { get; set; }
 }

@@ -93,7 +93,7 @@ public sealed class Packet
         if (_layers is not null) return _layers;
         var (layers, reason) = Dissector.Decode(_original!, LinkType);
         MalformedReason = reason;
-        _decodedVersions = layers.Select(l => l.Version).ToArray();
+        _decodedVersions = layers.Select(l => l.ChangeCount).ToArray();
         _layers = layers;
         return layers;
     }
@@ -102,7 +102,7 @@ public sealed class Packet
     {
         if (_layers is null) return false;
         for (int i = 0; i < _layers.Length; i++)
-            if (_layers[i].Version != _decodedVersions![i]) return true;
+            if (_layers[i].ChangeCount != _decodedVersions![i]) return true;
         return false;
     }
 }

@@ -66,6 +66,12 @@ public sealed class ScapyCorpusTests : IClassFixture<ScapyCorpusFixture>
         // Scapy guesses layers from ports (DNS on 53, L2TP on 1701): compare up to the first layer NetSock does not have.
         var theirs = answer.Layers!.TakeWhile(l => ScapySpec.LayerFor(l.Name) is not null).ToList();
         var names = ours.Layers.Select(l => l.Name).ToList();
+        if (names.Count == theirs.Count + 1 && names[^1] == "Raw" && theirs[^1].Fields.TryGetValue("data", out var data))
+        {
+            // Scapy keeps an ICMPv6 echo's payload in the message's own 'data' field; NetSock stacks a Raw layer.
+            Assert.Equal(data.GetProperty("hex").GetString(), Convert.ToHexString(((Raw)ours.Layers[^1]).Load).ToLowerInvariant());
+            names.RemoveAt(names.Count - 1);
+        }
         Assert.Equal(theirs.Select(l => ScapySpec.LayerFor(l.Name)!.Name), theirs.Count == answer.Layers!.Count ? names : names.Take(theirs.Count));
         foreach (var (scapyLayer, layer) in theirs.Zip(ours.Layers))
         {

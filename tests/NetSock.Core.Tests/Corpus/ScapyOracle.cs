@@ -15,6 +15,7 @@ public static class ScapyOracle
 import sys, json, logging
 logging.getLogger("scapy").setLevel(logging.ERROR)
 from scapy.all import *
+load_contrib('igmp')
 def plain(v):
     if isinstance(v, (bytes, bytearray)): return {"hex": bytes(v).hex()}
     if hasattr(v, "value") and not isinstance(v, (list, tuple)): return int(v)

@@ -18,8 +18,16 @@ public abstract class IPLayer : Layer
     /// <param name="length">The length the pseudo-header carries: UDP's own Length field (RFC 768), else header plus payload.</param>
     internal static ushort UpperLayerChecksum(BuildContext context, int index, int protocol, ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload, int? length = null)
     {
-        var ip = context.NearestBelow<IPLayer>(index);
-        uint sum = ip is null ? 0 : Checksum.PseudoHeader(ip.EffectiveSource, ip.EffectiveDestination, protocol, length ?? header.Length + payload.Length);
+        // The nearest IP layer below, and the final destination of a routing header between it and this layer (RFC 8200 8.1).
+        IPAddress? finalDestination = null;
+        IPLayer? ip = null;
+        for (int i = index - 1; i >= 0 && ip is null; i--)
+        {
+            var below = context.At(i);
+            if (below is IPv6Routing routing && finalDestination is null) finalDestination = routing.FinalDestination;
+            ip = below as IPLayer;
+        }
+        uint sum = ip is null ? 0 : Checksum.PseudoHeader(ip.EffectiveSource, finalDestination ?? ip.EffectiveDestination, protocol, length ?? header.Length + payload.Length);
         return Checksum.Fold(Checksum.Add(Checksum.Add(sum, header), payload));
     }
 

@@ -8,6 +8,10 @@ namespace NetSock.Packets.Layers;
 [Bind(typeof(Ethernet), 0x86DD)]
 [Bind(typeof(IPv4), 41)]
 [Bind(typeof(IPv6), 41)]
+[Bind(typeof(IcmpV6), 1, DissectOnly = true)]   // the packet quoted by an ICMPv6 error (Scapy's IPerror6)
+[Bind(typeof(IcmpV6), 2, DissectOnly = true)]
+[Bind(typeof(IcmpV6), 3, DissectOnly = true)]
+[Bind(typeof(IcmpV6), 4, DissectOnly = true)]
 public sealed class IPv6 : IPLayer
 {
     private byte _version = 6;

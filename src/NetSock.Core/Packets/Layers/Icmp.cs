@@ -1,0 +1,144 @@
+using System.Buffers.Binary;
+using System.Net;
+
+namespace NetSock.Packets.Layers;
+
+/// <summary>
+/// ICMP for IPv4 (RFC 792). The 32 bits after the checksum are the fields Id and Seq (Scapy's names, echo and the
+/// other query messages); for the other types the same bits are read and written through the views
+/// <see cref="RestOfHeader"/>, <see cref="Gateway"/> (redirect), <see cref="Pointer"/> (parameter problem),
+/// <see cref="QuotedLength"/> (RFC 4884) and <see cref="NextHopMtu"/> (fragmentation needed). An error message
+/// (types 3, 4, 5, 11, 12) is followed by the quoted datagram, dissected as an IPv4 layer and what it carries
+/// (Scapy's IPerror); a quote cut short mid-header is not malformed.
+/// </summary>
+[Layer("Icmp", "Internet Control Message Protocol for IPv4", Aliases = new[] { "ICMPv4" })]
+[Bind(typeof(IPv4), 1)]
+public sealed class Icmp : Layer
+{
+    private byte _type = 8;
+    private byte _code;
+    private ushort? _checksum;
+    private ushort _id;
+    private ushort _seq;
+
+    [Field("Type: 8 echo-request, 0 echo-reply, 3 dest-unreach, 11 time-exceeded, 5 redirect, 12 parameter-problem, 13/14 timestamp", Alias = "type")]
+    public byte Type { get => _type; set => Set(ref _type, value); }
+
+    [Field("Code (for dest-unreach: 0 net, 1 host, 3 port, 4 fragmentation needed, 13 administratively prohibited)", Alias = "code")]
+    public byte Code { get => _code; set => Set(ref _code, value); }
+
+    [Field("Checksum over the ICMP header and payload; auto: computed", Alias = "chksum")]
+    public ushort? Checksum { get => _checksum; set => Set(ref _checksum, value); }
+
+    [Field("Identifier (echo, timestamp, information, address mask); for other types the first 16 bits after the checksum", Alias = "id")]
+    public ushort Id { get => _id; set => Set(ref _id, value); }
+
+    [Field("Sequence number (echo, timestamp, information, address mask); for other types the last 16 bits after the checksum", Alias = "seq")]
+    public ushort Seq { get => _seq; set => Set(ref _seq, value); }
+
+    /// <summary>The 32 bits after the checksum, whatever the type (Id then Seq).</summary>
+    public uint RestOfHeader
+    {
+        get => ((uint)_id << 16) | _seq;
+        set { Set(ref _id, (ushort)(value >> 16)); Set(ref _seq, (ushort)value); }
+    }
+
+    /// <summary>The gateway of a redirect (type 5): the 32 bits after the checksum as an address.</summary>
+    public IPAddress Gateway
+    {
+        get => new(new[] { (byte)(_id >> 8), (byte)_id, (byte)(_seq >> 8), (byte)_seq });
+        set
+        {
+            if (value.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+                throw new ArgumentException($"Icmp Gateway must be an IPv4 address, not {value}.", nameof(Gateway));
+            RestOfHeader = BinaryPrimitives.ReadUInt32BigEndian(value.GetAddressBytes());
+        }
+    }
+
+    /// <summary>The pointer of a parameter problem (type 12): the first byte after the checksum.</summary>
+    public byte Pointer { get => (byte)(_id >> 8); set => Set(ref _id, (ushort)((value << 8) | (_id & 0xFF))); }
+
+    /// <summary>RFC 4884's length of the quoted datagram in 32-bit words (types 3, 11, 12): the second byte after the checksum.</summary>
+    public byte QuotedLength { get => (byte)_id; set => Set(ref _id, (ushort)((_id & 0xFF00) | value)); }
+
+    /// <summary>The next-hop MTU of fragmentation needed (type 3 code 4, RFC 1191): the last 16 bits after the checksum.</summary>
+    public ushort NextHopMtu { get => _seq; set => Set(ref _seq, value); }
+
+    /// <summary>True for the error messages that quote a datagram: 3, 4, 5, 11, 12.</summary>
+    public bool IsError => _type is 3 or 4 or 5 or 11 or 12;
+
+    protected internal override int HeaderLength => 8;
+
+    protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
+    {
+        DecodeException.Need(data, 8, Name);
+        _type = data[0];
+        _code = data[1];
+        _checksum = BinaryPrimitives.ReadUInt16BigEndian(data[2..]);
+        _id = BinaryPrimitives.ReadUInt16BigEndian(data[4..]);
+        _seq = BinaryPrimitives.ReadUInt16BigEndian(data[6..]);
+        return 8;
+    }
+
+    // The quoted datagram of an error is bound on the type (IPv4.cs: [Bind(typeof(Icmp), 3, DissectOnly = true)] ...).
+    protected internal override Type? NextLayerType(DecodeContext context)
+    {
+        var next = LayerRegistry.UpperFor(typeof(Icmp), _type);
+        if (next is not null) context.InQuotation = true;
+        return next;
+    }
+
+    protected internal override void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index)
+    {
+        header[0] = _type;
+        header[1] = _code;
+        BinaryPrimitives.WriteUInt16BigEndian(header[2..], 0);
+        BinaryPrimitives.WriteUInt16BigEndian(header[4..], _id);
+        BinaryPrimitives.WriteUInt16BigEndian(header[6..], _seq);
+        ushort sum = _checksum ?? NetSock.Packets.Checksum.Fold(NetSock.Packets.Checksum.Add(NetSock.Packets.Checksum.Add(0, header), payload));
+        BinaryPrimitives.WriteUInt16BigEndian(header[2..], sum);
+    }
+
+    public override string Summary => _type switch
+    {
+        0 or 8 or 13 or 14 or 15 or 16 or 17 or 18 => $"ICMP {TypeName} id {_id} seq {_seq}",
+        3 => $"ICMP dest-unreach {UnreachName}{(_code == 4 ? $" mtu {_seq}" : "")}",
+        5 => $"ICMP redirect code {_code} to {Gateway}",
+        12 => $"ICMP parameter-problem pointer {Pointer}",
+        _ => $"ICMP {TypeName} code {_code}",
+    };
+
+    private string TypeName => _type switch
+    {
+        0 => "echo-reply",
+        3 => "dest-unreach",
+        4 => "source-quench",
+        5 => "redirect",
+        8 => "echo-request",
+        9 => "router-advertisement",
+        10 => "router-solicitation",
+        11 => "time-exceeded",
+        12 => "parameter-problem",
+        13 => "timestamp-request",
+        14 => "timestamp-reply",
+        15 => "information-request",
+        16 => "information-response",
+        17 => "address-mask-request",
+        18 => "address-mask-reply",
+        _ => $"type {_type}",
+    };
+
+    private string UnreachName => _code switch
+    {
+        0 => "network-unreachable",
+        1 => "host-unreachable",
+        2 => "protocol-unreachable",
+        3 => "port-unreachable",
+        4 => "fragmentation-needed",
+        5 => "source-route-failed",
+        9 => "network-prohibited",
+        10 => "host-prohibited",
+        13 => "communication-prohibited",
+        _ => $"code {_code}",
+    };
+}

@@ -1,0 +1,155 @@
+using System.Buffers.Binary;
+using System.Net;
+
+namespace NetSock.Packets.Layers;
+
+/// <summary>
+/// ICMPv6 (RFC 4443) in one layer, as the type says. The 32 bits after the checksum are the fields Id and Seq (echo
+/// request/reply, 128/129); for other types the same bits are read and written through the views
+/// <see cref="RestOfHeader"/>, <see cref="Mtu"/> (packet too big), <see cref="Pointer"/> (parameter problem),
+/// <see cref="QuotedLength"/> (RFC 4884) and the Neighbor Advertisement flags <see cref="Router"/>,
+/// <see cref="Solicited"/>, <see cref="Override"/>. Neighbor Solicitation and Advertisement (135, 136, RFC 4861) add the
+/// target address; their options follow as Raw. An error (types 1-4) is followed by the quoted packet, dissected as
+/// an IPv6 layer and what it carries; a quote cut short mid-header is not malformed.
+/// One layer for all types means one set of defaults: Scapy's per-message defaults (ICMPv6PacketTooBig mtu=1280,
+/// ICMPv6ParamProblem ptr=6, ICMPv6ND_NA R=1 O=1) are not applied: the word after the checksum is 0 unless set.
+/// </summary>
+[Layer("IcmpV6", "Internet Control Message Protocol for IPv6 (echo, errors, neighbor discovery)")]
+[Bind(typeof(IPv6), 58)]
+public sealed class IcmpV6 : Layer
+{
+    private byte _type = 128;
+    private byte _code;
+    private ushort? _checksum;
+    private ushort _id;
+    private ushort _seq;
+    private IPAddress _target = IPAddress.IPv6Any;
+
+    [Field("Type: 128 echo-request, 129 echo-reply, 1 dest-unreach, 2 packet-too-big, 3 time-exceeded, 4 parameter-problem, 135 neighbor-solicitation, 136 neighbor-advertisement", Alias = "type")]
+    public byte Type { get => _type; set => Set(ref _type, value); }
+
+    [Field("Code (for dest-unreach: 0 no route, 1 prohibited, 3 address unreachable, 4 port unreachable)", Alias = "code")]
+    public byte Code { get => _code; set => Set(ref _code, value); }
+
+    [Field("Checksum over the IPv6 pseudo-header (next header 58), header and payload; auto: computed", Alias = "cksum")]
+    public ushort? Checksum { get => _checksum; set => Set(ref _checksum, value); }
+
+    [Field("Identifier (echo); for other types the first 16 bits after the checksum (NA flags R S O, MTU, pointer)", Alias = "id")]
+    public ushort Id { get => _id; set => Set(ref _id, value); }
+
+    [Field("Sequence number (echo); for other types the last 16 bits after the checksum", Alias = "seq")]
+    public ushort Seq { get => _seq; set => Set(ref _seq, value); }
+
+    [Field("Target address of a Neighbor Solicitation or Advertisement (types 135, 136 only)", Alias = "tgt")]
+    public IPAddress Target { get => _target; set => Set(ref _target, RequireV6(value, nameof(Target))); }
+
+    /// <summary>The 32 bits after the checksum, whatever the type (Id then Seq; Scapy's res, mtu, ptr).</summary>
+    public uint RestOfHeader
+    {
+        get => ((uint)_id << 16) | _seq;
+        set { Set(ref _id, (ushort)(value >> 16)); Set(ref _seq, (ushort)value); }
+    }
+
+    /// <summary>The MTU of a packet-too-big message (type 2).</summary>
+    public uint Mtu { get => RestOfHeader; set => RestOfHeader = value; }
+
+    /// <summary>The pointer of a parameter-problem message (type 4).</summary>
+    public uint Pointer { get => RestOfHeader; set => RestOfHeader = value; }
+
+    /// <summary>RFC 4884's length of the quoted packet in 64-bit words (types 1, 3): the first byte after the checksum.</summary>
+    public byte QuotedLength { get => (byte)(_id >> 8); set => Set(ref _id, (ushort)((value << 8) | (_id & 0xFF))); }
+
+    /// <summary>Neighbor Advertisement's R flag (sender is a router).</summary>
+    public bool Router { get => (_id & 0x8000) != 0; set => SetFlag(0x8000, value); }
+
+    /// <summary>Neighbor Advertisement's S flag (sent in answer to a solicitation).</summary>
+    public bool Solicited { get => (_id & 0x4000) != 0; set => SetFlag(0x4000, value); }
+
+    /// <summary>Neighbor Advertisement's O flag (override the cached link-layer address).</summary>
+    public bool Override { get => (_id & 0x2000) != 0; set => SetFlag(0x2000, value); }
+
+    /// <summary>True for the error messages that quote a packet: 1, 2, 3, 4.</summary>
+    public bool IsError => _type is >= 1 and <= 4;
+
+    private bool HasTarget => _type is 135 or 136;
+
+    protected internal override int HeaderLength => HasTarget ? 24 : 8;
+
+    protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
+    {
+        DecodeException.Need(data, 8, Name);
+        _type = data[0];
+        _code = data[1];
+        _checksum = BinaryPrimitives.ReadUInt16BigEndian(data[2..]);
+        _id = BinaryPrimitives.ReadUInt16BigEndian(data[4..]);
+        _seq = BinaryPrimitives.ReadUInt16BigEndian(data[6..]);
+        if (!HasTarget) return 8;
+        DecodeException.Need(data, 24, Name);
+        _target = new IPAddress(data.Slice(8, 16));
+        return 24;
+    }
+
+    // The quoted packet of an error is bound on the type (IPv6.cs: [Bind(typeof(IcmpV6), 1, DissectOnly = true)] ...).
+    protected internal override Type? NextLayerType(DecodeContext context)
+    {
+        var next = LayerRegistry.UpperFor(typeof(IcmpV6), _type);
+        if (next is not null) context.InQuotation = true;
+        return next;
+    }
+
+    protected internal override void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index)
+    {
+        header[0] = _type;
+        header[1] = _code;
+        BinaryPrimitives.WriteUInt16BigEndian(header[2..], 0);
+        BinaryPrimitives.WriteUInt16BigEndian(header[4..], _id);
+        BinaryPrimitives.WriteUInt16BigEndian(header[6..], _seq);
+        if (HasTarget) _target.TryWriteBytes(header[8..], out _);
+        BinaryPrimitives.WriteUInt16BigEndian(header[2..], _checksum ?? IPLayer.UpperLayerChecksum(context, index, 58, header, payload));
+    }
+
+    public override string Summary => _type switch
+    {
+        128 or 129 => $"ICMPv6 {TypeName} id {_id} seq {_seq}",
+        2 => $"ICMPv6 packet-too-big mtu {Mtu}",
+        4 => $"ICMPv6 parameter-problem code {_code} pointer {Pointer}",
+        135 => $"ICMPv6 neighbor-solicitation who-has {_target}",
+        136 => $"ICMPv6 neighbor-advertisement tgt is {_target}{NaFlags}",
+        _ => $"ICMPv6 {TypeName} code {_code}",
+    };
+
+    private string NaFlags
+    {
+        get
+        {
+            string flags = (Router ? "R" : "") + (Solicited ? "S" : "") + (Override ? "O" : "");
+            return flags.Length > 0 ? $" [{flags}]" : "";
+        }
+    }
+
+    private string TypeName => _type switch
+    {
+        1 => "dest-unreach",
+        2 => "packet-too-big",
+        3 => "time-exceeded",
+        4 => "parameter-problem",
+        128 => "echo-request",
+        129 => "echo-reply",
+        130 => "mld-query",
+        131 => "mld-report",
+        132 => "mld-done",
+        133 => "router-solicitation",
+        134 => "router-advertisement",
+        135 => "neighbor-solicitation",
+        136 => "neighbor-advertisement",
+        137 => "redirect",
+        143 => "mldv2-report",
+        _ => $"type {_type}",
+    };
+
+    private void SetFlag(ushort bit, bool on) => Set(ref _id, (ushort)(on ? _id | bit : _id & ~bit));
+
+    private static IPAddress RequireV6(IPAddress value, string field) =>
+        value.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? value
+            : throw new ArgumentException($"IcmpV6 {field} must be an IPv6 address, not {value}.", field);
+}
