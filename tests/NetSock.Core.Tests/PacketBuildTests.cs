@@ -165,4 +165,17 @@ public class PacketBuildTests
         Assert.Equal("6000000000302b4020010db800000000000000000000000120010db8000000000000000000000002110400020000000020010db800000000000000000000000320010db8000000000000000000000004003500350008a3fd",
             Convert.ToHexString(p.Bytes).ToLowerInvariant());
     }
+
+    [Fact]
+    public void AutoEthernetAddressesFollowTheLayersAboveThroughVlanTags()
+    {
+        // An ARP request goes to everyone; a reply to the asker; a loopback IP destination has the zero MAC.
+        var request = Packet.FromLayers(new Layer[] { new Ethernet(), new Dot1Q(), new Arp { TargetProtocolAddress = IPAddress.Loopback } }).Rebuilt();
+        Assert.Equal(MacAddress.Broadcast, request.Get<Ethernet>()!.Destination);
+        var reply = Packet.FromLayers(new Layer[] { new Ethernet(), new Arp { Operation = ArpOperation.IsAt, TargetHardwareAddress = MacAddress.Parse("02:00:00:00:00:09") } }).Rebuilt();
+        Assert.Equal(MacAddress.Parse("02:00:00:00:00:09"), reply.Get<Ethernet>()!.Destination);
+        var ip = Packet.FromLayers(new Layer[] { new Ethernet(), new Dot1Q(), new IPv4 { Destination = IPAddress.Loopback } }).Rebuilt();
+        Assert.Equal(MacAddress.Zero, ip.Get<Ethernet>()!.Destination);
+        Assert.Equal((ushort)0x8100, ip.Get<Ethernet>()!.Type);
+    }
 }

@@ -118,4 +118,12 @@ public sealed class DecodeContext
     /// without marking the packet malformed. Stays set for every layer above.
     /// </summary>
     public bool InQuotation { get; set; }
+
+    /// <summary>The layer an ICMP error quotes (bound on its type), entering the quotation when there is one.</summary>
+    public Type? Quoted(Type icmp, int type)
+    {
+        var next = LayerRegistry.UpperFor(icmp, type);
+        if (next is not null) InQuotation = true;
+        return next;
+    }
 }

@@ -37,11 +37,25 @@ public sealed class Ethernet : Layer
         _type ??= (ushort)(context.SelectorAbove(index) ?? 0x9000);   // 0x9000 (loopback test) is Scapy's default too
         if (_source is null || _destination is null)
         {
-            var ip = context.Above(index) as IPLayer;
-            var destination = ip?.EffectiveDestination;
+            var network = NetworkLayer(context, index);
+            var destination = network switch { IPLayer ip => ip.EffectiveDestination, Arp arp => arp.TargetProtocolAddress, _ => null };
             _source ??= destination is null ? MacAddress.Zero : Neighbours.InterfaceMacFor(BuildContext.SourceFor(destination));
-            _destination ??= destination is null ? MacAddress.Broadcast : Neighbours.MacFor(destination) ?? MacAddress.Broadcast;
+            _destination ??= network switch
+            {
+                Arp { Operation: ArpOperation.WhoHas } => MacAddress.Broadcast,      // a request asks everyone
+                Arp reply => reply.TargetHardwareAddress,
+                _ when destination is not null => Neighbours.MacFor(destination) ?? MacAddress.Broadcast,
+                _ => MacAddress.Broadcast,
+            };
         }
+    }
+
+    /// <summary>The first layer above past any VLAN tags: the IP or ARP layer whose addresses pick the frame's.</summary>
+    private static Layer? NetworkLayer(BuildContext context, int index)
+    {
+        var above = context.Above(index);
+        while (above is Dot1Q) above = context.Above(++index);
+        return above;
     }
 
     protected internal override void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index)

@@ -81,12 +81,7 @@ public sealed class Icmp : Layer
     }
 
     // The quoted datagram of an error is bound on the type (IPv4.cs: [Bind(typeof(Icmp), 3, DissectOnly = true)] ...).
-    protected internal override Type? NextLayerType(DecodeContext context)
-    {
-        var next = LayerRegistry.UpperFor(typeof(Icmp), _type);
-        if (next is not null) context.InQuotation = true;
-        return next;
-    }
+    protected internal override Type? NextLayerType(DecodeContext context) => context.Quoted(typeof(Icmp), _type);
 
     protected internal override void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index)
     {

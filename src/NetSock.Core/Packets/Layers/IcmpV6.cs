@@ -90,12 +90,7 @@ public sealed class IcmpV6 : Layer
     }
 
     // The quoted packet of an error is bound on the type (IPv6.cs: [Bind(typeof(IcmpV6), 1, DissectOnly = true)] ...).
-    protected internal override Type? NextLayerType(DecodeContext context)
-    {
-        var next = LayerRegistry.UpperFor(typeof(IcmpV6), _type);
-        if (next is not null) context.InQuotation = true;
-        return next;
-    }
+    protected internal override Type? NextLayerType(DecodeContext context) => context.Quoted(typeof(IcmpV6), _type);
 
     protected internal override void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index)
     {
