@@ -178,4 +178,21 @@ public class PacketBuildTests
         Assert.Equal(MacAddress.Zero, ip.Get<Ethernet>()!.Destination);
         Assert.Equal((ushort)0x8100, ip.Get<Ethernet>()!.Type);
     }
+
+    [Theory]
+    [InlineData(typeof(Loopback), LinkType.Null)]
+    [InlineData(typeof(LinuxSll), LinkType.LinuxSll)]
+    [InlineData(typeof(Ethernet), LinkType.Ethernet)]
+    [InlineData(typeof(IPv4), LinkType.Raw)]
+    public void ACraftedPacketTakesItsLinkTypeFromItsFirstLayerAndRebuildsClean(Type first, LinkType expected)
+    {
+        var layers = new List<Layer> { LayerRegistry.Of(first).Create() };
+        if (first != typeof(IPv4)) layers.Add(new IPv4 { Source = Lo, Destination = Lo });
+        layers.Add(new Udp());
+        var p = Packet.FromLayers(layers);
+        Assert.Equal(expected, p.LinkType);
+        var rebuilt = p.Rebuilt();
+        Assert.False(rebuilt.IsMalformed, rebuilt.MalformedReason);
+        Assert.Equal(layers.Select(l => l.Name), rebuilt.Layers.Select(l => l.Name));
+    }
 }

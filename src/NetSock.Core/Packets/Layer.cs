@@ -59,6 +59,9 @@ public abstract class Layer
     /// <summary>Writes the header into <paramref name="header"/>; the bytes above it are already written in <paramref name="payload"/>.</summary>
     protected internal abstract void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index);
 
+    /// <summary>The pcap link type of a packet that starts with this layer (Ethernet, Null, LinuxSll); null for a network layer (Raw).</summary>
+    protected internal virtual LinkType? LinkTypeWhenFirst => null;
+
     /// <summary>A deep copy: the packet that stacks a layer owns its copy, so the original is left unchanged.</summary>
     public Layer Clone()
     {

@@ -14,7 +14,7 @@ public sealed class Packet
     private Packet(Layer[] layers)
     {
         _layers = layers;
-        LinkType = layers.Length > 0 && layers[0] is Layers.Ethernet ? LinkType.Ethernet : LinkType.Raw;
+        LinkType = layers.Length > 0 ? layers[0].LinkTypeWhenFirst ?? LinkType.Raw : LinkType.Raw;
     }
 
     private Packet(byte[] original, LinkType linkType)

@@ -13,6 +13,8 @@ public sealed class Loopback : Layer
 
     protected internal override int HeaderLength => 4;
 
+    protected internal override LinkType? LinkTypeWhenFirst => LinkType.Null;
+
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
     {
         DecodeException.Need(data, 4, Name);
@@ -61,6 +63,8 @@ public sealed class LinuxSll : Layer
     public ushort? Protocol { get => _protocol; set => Set(ref _protocol, value); }
 
     protected internal override int HeaderLength => 16;
+
+    protected internal override LinkType? LinkTypeWhenFirst => LinkType.LinuxSll;
 
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
     {
