@@ -16,6 +16,11 @@
         'Close-NetSocket'
         'New-Packet'
         'ConvertTo-Packet'
+        'Start-TcpListener'
+        'Receive-TcpConnection'
+        'Connect-TcpEndpoint'
+        'Send-SocketData'
+        'Receive-SocketData'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

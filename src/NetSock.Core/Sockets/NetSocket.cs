@@ -63,6 +63,9 @@ public sealed class NetSocket : IDisposable
     /// <summary>The port of an IP socket's local endpoint (0 before bind).</summary>
     public int LocalPort => (_localEndPoint as IPEndPoint)?.Port ?? 0;
 
+    /// <summary>Bytes read from the kernel but not yet handed out (the rest of a line read), served first by the next receive.</summary>
+    internal byte[] Unread { get; set; } = Array.Empty<byte>();
+
     public void AddBytesSent(long n) => Interlocked.Add(ref _bytesSent, n);
     public void AddBytesReceived(long n) => Interlocked.Add(ref _bytesReceived, n);
 

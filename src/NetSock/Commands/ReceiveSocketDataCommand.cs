@@ -1,0 +1,119 @@
+using System.Management.Automation;
+using NetSock.Sockets;
+
+namespace NetSock.Commands;
+
+/// <summary>
+/// The course's recv() on a connected stream: by default one read of up to -MaximumBytes (recv(100) is
+/// -MaximumBytes 100); -Line emits one string per line, -UntilClosed every chunk until the peer closes. Text by
+/// default, byte[] with -AsByteStream; results stream out as they arrive.
+/// </summary>
+[Cmdlet(VerbsCommunications.Receive, "SocketData", DefaultParameterSetName = ChunkSet)]
+[OutputType(typeof(string), typeof(byte[]))]
+public sealed class ReceiveSocketDataCommand : BlockingCmdlet
+{
+    private const string ChunkSet = "Chunk";
+    private const string LineSet = "Line";
+
+    /// <summary>The connected socket to read from.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    public NetSocket? Socket { get; set; }
+
+    /// <summary>The most bytes one read returns (the seed's recv(100)).</summary>
+    [Parameter(ParameterSetName = ChunkSet)]
+    [Alias("BufferSize")]
+    [ValidateRange(1, 64 * 1024 * 1024)]
+    public int MaximumBytes { get; set; } = 65536;
+
+    /// <summary>Emits byte[] chunks instead of text.</summary>
+    [Parameter(ParameterSetName = ChunkSet)]
+    public SwitchParameter AsByteStream { get; set; }
+
+    /// <summary>Keeps reading, emitting each chunk, until the peer closes its side.</summary>
+    [Parameter(ParameterSetName = ChunkSet)]
+    public SwitchParameter UntilClosed { get; set; }
+
+    /// <summary>Emits one string per line (LF or CRLF) until the peer closes, or until -Count lines.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LineSet)]
+    public SwitchParameter Line { get; set; }
+
+    /// <summary>With -Line, how many lines to read; with -UntilClosed, how many chunks at most.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int Count { get; set; } = int.MaxValue;
+
+    /// <summary>Text encoding: utf8 (default), ascii, latin1, unicode, bigendianunicode, utf32.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(EncodingCompleter))]
+    public string? Encoding { get; set; }
+
+    private LineSplitter? _lines;
+
+    protected override void ProcessRecord() => Stoppable(() =>
+    {
+        try
+        {
+            _lines = new LineSplitter(TextEncodings.Get(Encoding));
+            if (Line) ReadLines(_lines);
+            else ReadChunks(_lines);
+        }
+        catch (NetSockException e)
+        {
+            ThrowNetSockError(e);
+        }
+        finally
+        {
+            // Bytes read past the last line handed out wait for the next Receive-SocketData on this socket.
+            if (_lines is not null && Socket!.State == NetSocketState.Connected) StreamSockets.Unread(Socket, _lines.Rest);
+            _lines = null;
+        }
+    });
+
+    private void ReadChunks(LineSplitter text)
+    {
+        var buffer = new byte[MaximumBytes];
+        for (int chunks = 0; chunks < (UntilClosed ? Count : 1); chunks++)
+        {
+            int n = Wait(StreamSockets.ReceiveAsync(Socket!, buffer, TimeLimit, Stopping));
+            if (n == 0)
+            {
+                PeerClosed();
+                if (!AsByteStream && text.Decode(default, final: true) is { Length: > 0 } tail) WriteObject(tail);
+                return;
+            }
+            if (AsByteStream) WriteObject(buffer.AsSpan(0, n).ToArray(), enumerateCollection: false);
+            else WriteObject(text.Decode(buffer.AsSpan(0, n)));
+        }
+    }
+
+    private void ReadLines(LineSplitter text)
+    {
+        var buffer = new byte[65536];
+        int emitted = 0;
+        while (true)
+        {
+            while (text.NextLine() is { } line)
+            {
+                WriteObject(line);
+                if (++emitted == Count) return;
+            }
+            int n = Wait(StreamSockets.ReceiveAsync(Socket!, buffer, TimeLimit, Stopping));
+            if (n == 0)
+            {
+                PeerClosed();
+                if (text.Flush() is { } last) WriteObject(last);
+                return;
+            }
+            text.Add(buffer.AsSpan(0, n));
+        }
+    }
+
+    private void PeerClosed() => WriteVerbose($"The peer {Socket!.RemoteEndPoint} closed its side of the connection.");
+
+    // Ctrl+C or Select-Object -First: a socket that came down the pipeline is closed (nobody else holds it); one the
+    // caller holds stays open, with what was read but not handed out kept for the next read.
+    protected override void OnStopping()
+    {
+        if (SocketFromPipeline) Socket?.Close();
+    }
+}
