@@ -193,7 +193,7 @@ function Invoke-Test {
     }
     # Interop peers the tests compare against: installed when root, otherwise those tests skip and say why.
     if ((Test-IsRoot) -and (Get-Command dpkg-query -ErrorAction Ignore)) {
-        Install-DebianPackage -Package 'python3-scapy' -Reason 'The Scapy corpus tests'
+        Install-DebianPackage -Package 'python3-scapy', 'socat' -Reason 'The interop tests (Scapy corpus, socat peers)'
     }
     if (-not $SkipXunit) { $parts += Invoke-Xunit }
     $parts += Invoke-PesterTests
