@@ -16,6 +16,7 @@ import sys, json, logging
 logging.getLogger("scapy").setLevel(logging.ERROR)
 from scapy.all import *
 load_contrib('igmp')
+load_contrib('mpls'); load_contrib('lldp')
 def plain(v):
     if isinstance(v, (bytes, bytearray)): return {"hex": bytes(v).hex()}
     if hasattr(v, "value") and not isinstance(v, (list, tuple)): return int(v)
