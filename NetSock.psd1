@@ -21,6 +21,8 @@
         'Connect-TcpEndpoint'
         'Send-SocketData'
         'Receive-SocketData'
+        'Send-Datagram'
+        'Receive-Datagram'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -6,7 +6,7 @@ namespace NetSock.Commands;
 /// A cmdlet that waits on the network: every wait has -Timeout (seconds; 0 waits without limit), and Ctrl+C or a
 /// downstream Select-Object -First cancels the wait at once (StopProcessing cancels the token).
 /// </summary>
-public abstract class BlockingCmdlet : NetSockCmdlet, IDisposable
+public abstract class BlockingCmdlet : NetSockCmdlet
 {
     private readonly CancellationTokenSource _stop = new();
 
@@ -64,9 +64,9 @@ public abstract class BlockingCmdlet : NetSockCmdlet, IDisposable
 
     protected void Wait(Task task) => Wait(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
 
-    public void Dispose()
+    protected override void Release()
     {
         _stop.Dispose();
-        GC.SuppressFinalize(this);
+        base.Release();
     }
 }

@@ -5,8 +5,22 @@ using NetSock.Sockets;
 namespace NetSock.Commands;
 
 /// <summary>What every NetSock cmdlet shares: the session's socket registry and turning core failures into ErrorRecords.</summary>
-public abstract class NetSockCmdlet : PSCmdlet
+public abstract class NetSockCmdlet : PSCmdlet, IDisposable
 {
+    /// <summary>
+    /// Releases what the command holds (sockets it opened itself). PowerShell disposes every cmdlet when its pipeline
+    /// ends, also after a terminating error or a stop, when EndProcessing is not called.
+    /// </summary>
+    protected virtual void Release()
+    {
+    }
+
+    public void Dispose()
+    {
+        Release();
+        GC.SuppressFinalize(this);
+    }
+
     /// <summary>The sockets this process opened with NetSock.</summary>
     protected static SocketRegistry Registry => SocketRegistry.Session;
 

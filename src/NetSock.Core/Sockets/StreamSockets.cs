@@ -183,7 +183,7 @@ public static class StreamSockets
         _ => new("NetSocketFailed", NetSockErrorKind.ConnectionError, e.Message, target, e),
     };
 
-    private static async Task<IPAddress[]> Resolve(string host, AddressFamily? family, CancellationToken cancel)
+    internal static async Task<IPAddress[]> Resolve(string host, AddressFamily? family, CancellationToken cancel)
     {
         if (IPAddress.TryParse(host.Trim('[', ']'), out var literal)) return new[] { literal };
         try

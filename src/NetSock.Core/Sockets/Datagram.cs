@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using NetSock.Packets;
+using NetSock.Packets.Layers;
+
+namespace NetSock.Sockets;
+
+/// <summary>
+/// One datagram received (recvfrom): its payload, who sent it, where it arrived, when. From a raw IPv4 socket, the IP
+/// header the kernel hands up is dissected into <see cref="Packet"/> and <see cref="Data"/> is the payload after it.
+/// </summary>
+public sealed class Datagram
+{
+    private string? _text;
+
+    public Datagram(byte[] data, EndPoint? remote, EndPoint? local, DateTimeOffset timestamp, Packet? packet = null)
+    {
+        Data = data;
+        RemoteEndPoint = remote;
+        LocalEndPoint = local;
+        Timestamp = timestamp;
+        Packet = packet;
+    }
+
+    public byte[] Data { get; }
+    public int Length => Data.Length;
+
+    /// <summary>The payload as UTF-8 text.</summary>
+    public string Text => _text ??= Encoding.UTF8.GetString(Data);
+
+    public EndPoint? RemoteEndPoint { get; }
+    public EndPoint? LocalEndPoint { get; }
+    public DateTimeOffset Timestamp { get; }
+
+    /// <summary>The whole IP packet, for a datagram from a raw IPv4 socket (IPv4 header fields: Packet.IPv4.TimeToLive, ...).</summary>
+    public Packet? Packet { get; }
+
+    /// <summary>The IPv4 header of a raw-socket datagram, or null.</summary>
+    public IPv4? IPHeader => Packet?.Get<IPv4>();
+
+    public override string ToString() => $"{Length} bytes from {RemoteEndPoint}";
+}

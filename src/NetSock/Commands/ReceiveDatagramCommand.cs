@@ -1,0 +1,99 @@
+using System.Management.Automation;
+using System.Net;
+using System.Net.Sockets;
+using NetSock.Sockets;
+
+namespace NetSock.Commands;
+
+/// <summary>
+/// The course's recvfrom(): binds a UDP port (or a raw IP protocol, or a Unix datagram path), or reads from -Socket,
+/// and streams Datagram objects (Data, Text, Length, RemoteEndPoint, LocalEndPoint, Timestamp) as they arrive.
+/// </summary>
+[Cmdlet(VerbsCommunications.Receive, "Datagram", DefaultParameterSetName = UdpSet)]
+[OutputType(typeof(Datagram))]
+public sealed class ReceiveDatagramCommand : BlockingCmdlet
+{
+    private const string UdpSet = "Udp";
+    private const string RawSet = "Raw";
+    private const string UnixSet = "Unix";
+    private const string SocketSet = "Socket";
+
+    private NetSocket? _socket;
+
+    /// <summary>UDP port to receive on.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = UdpSet)]
+    [Alias("Port")]
+    [ValidateRange(1, 65535)]
+    public int LocalPort { get; set; }
+
+    /// <summary>Address to bind (default 127.0.0.1; ::1 for IPv6, 0.0.0.0 for every IPv4 address).</summary>
+    [Parameter(ParameterSetName = UdpSet)]
+    [Parameter(ParameterSetName = RawSet)]
+    [Alias("Address")]
+    public IPAddress? LocalAddress { get; set; }
+
+    /// <summary>IP protocol number or name of a raw socket to receive (the seed's 102); the kernel hands up the IP header.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = RawSet)]
+    [ArgumentCompleter(typeof(ProtocolCompleter))]
+    public string? Protocol { get; set; }
+
+    /// <summary>A Unix datagram socket path to bind and receive on.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = UnixSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    /// <summary>An open datagram socket to read from (it stays open).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = SocketSet, ValueFromPipeline = true)]
+    public NetSocket? Socket { get; set; }
+
+    /// <summary>How many datagrams to receive.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int Count { get; set; } = 1;
+
+    /// <summary>The largest datagram to read; longer ones are cut (the seed's recvfrom(bufsize)).</summary>
+    [Parameter]
+    [ValidateRange(1, 65535)]
+    public int MaximumBytes { get; set; } = 65535;
+
+    protected override void BeginProcessing()
+    {
+        if (ParameterSetName == SocketSet) return;
+        try
+        {
+            var family = LocalAddress?.AddressFamily ?? AddressFamily.InterNetwork;
+            int? protocol = Protocol is null ? null : SocketSymbols.ParseProtocol(Protocol, family);
+            string? path = Path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            _socket = Datagrams.OpenReceiver(LocalAddress, LocalPort, protocol, path, Registry, Owner);
+        }
+        catch (NetSockException e)
+        {
+            ThrowNetSockError(e);
+        }
+    }
+
+    protected override void ProcessRecord() => Stoppable(() =>
+    {
+        var socket = _socket ?? Socket!;
+        var buffer = new byte[MaximumBytes];
+        try
+        {
+            for (int i = 0; i < Count; i++)
+            {
+                var pending = Datagrams.ReceiveAsync(socket, buffer, TimeLimit, Stopping);
+                WriteObject(pending.IsCompletedSuccessfully ? pending.Result : Wait(pending.AsTask()));
+            }
+        }
+        catch (NetSockException e)
+        {
+            ThrowNetSockError(e);
+        }
+    });
+
+    // The socket this command bound itself is closed when the command ends, however it ends; -Socket stays open.
+    protected override void Release()
+    {
+        _socket?.Close();
+        base.Release();
+    }
+}
