@@ -48,8 +48,16 @@ public sealed class LineSplitter
         return null;
     }
 
-    /// <summary>The bytes not yet handed out as lines.</summary>
-    public ReadOnlySpan<byte> Rest => _carry;
+    /// <summary>The encoding the text is in.</summary>
+    public Encoding Encoding => _encoding;
+
+    /// <summary>Takes the bytes not yet handed out as lines.</summary>
+    public byte[] TakeRest()
+    {
+        byte[] rest = _carry;
+        _carry = Array.Empty<byte>();
+        return rest;
+    }
 
     /// <summary>What is left when the peer closes, as a last line without an end of line; null when nothing is.</summary>
     public string? Flush()

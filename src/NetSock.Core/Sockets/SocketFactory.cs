@@ -34,7 +34,7 @@ public static class SocketFactory
         {
             string? ownedPath = null;
             if (spec.ReuseAddress)
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                SetReuseAddress(socket);
             if (spec.Binds)
             {
                 EndPoint ep = BindEndPoint(spec);
@@ -111,6 +111,18 @@ public static class SocketFactory
                     $"Could not open {what}: {e.Message}.", family, e),
             };
         }
+    }
+
+    /// <summary>
+    /// SO_REUSEADDR alone: a port in TIME_WAIT can be bound again at once, but a port another socket listens on stays
+    /// taken. (.NET's ReuseAddress option also sets SO_REUSEPORT on Linux, which would let two listeners share a port.)
+    /// </summary>
+    private static void SetReuseAddress(Socket socket)
+    {
+        if (OperatingSystem.IsLinux())
+            socket.SetRawSocketOption(1 /* SOL_SOCKET */, 2 /* SO_REUSEADDR */, BitConverter.GetBytes(1));
+        else
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
     }
 
     /// <summary>The protocol the kernel chose when 0 was asked for (TCP for stream, UDP for datagram), read with SO_PROTOCOL on Linux.</summary>

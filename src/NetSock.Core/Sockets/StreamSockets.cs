@@ -151,11 +151,7 @@ public static class StreamSockets
             closeOnFailure?.Close();
             throw new NetSockException("NetSocketTimeout", NetSockErrorKind.Timeout, timedOut(), target);
         }
-        catch (OperationCanceledException)
-        {
-            closeOnFailure?.Close();
-            throw;
-        }
+        // The caller's cancellation (Ctrl+C) passes through and leaves the socket open: the caller decides.
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             closeOnFailure?.Close();

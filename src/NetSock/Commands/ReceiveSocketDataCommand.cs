@@ -47,13 +47,18 @@ public sealed class ReceiveSocketDataCommand : BlockingCmdlet
     [ArgumentCompleter(typeof(EncodingCompleter))]
     public string? Encoding { get; set; }
 
+    // Each socket's text state (a character split across two reads) lives as long as the socket, across calls.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<NetSocket, LineSplitter> TextOf = new();
+
     private LineSplitter? _lines;
 
     protected override void ProcessRecord() => Stoppable(() =>
     {
         try
         {
-            _lines = new LineSplitter(TextEncodings.Get(Encoding));
+            var encoding = TextEncodings.Get(Encoding);
+            _lines = TextOf.TryGetValue(Socket!, out var kept) && kept.Encoding.WebName == encoding.WebName ? kept : new LineSplitter(encoding);
+            TextOf.AddOrUpdate(Socket!, _lines);
             if (Line) ReadLines(_lines);
             else ReadChunks(_lines);
         }
@@ -64,7 +69,7 @@ public sealed class ReceiveSocketDataCommand : BlockingCmdlet
         finally
         {
             // Bytes read past the last line handed out wait for the next Receive-SocketData on this socket.
-            if (_lines is not null && Socket!.State == NetSocketState.Connected) StreamSockets.Unread(Socket, _lines.Rest);
+            if (_lines is not null && Socket!.State == NetSocketState.Connected) StreamSockets.Unread(Socket, _lines.TakeRest());
             _lines = null;
         }
     });
@@ -82,7 +87,7 @@ public sealed class ReceiveSocketDataCommand : BlockingCmdlet
                 return;
             }
             if (AsByteStream) WriteObject(buffer.AsSpan(0, n).ToArray(), enumerateCollection: false);
-            else WriteObject(text.Decode(buffer.AsSpan(0, n)));
+            else if (text.Decode(buffer.AsSpan(0, n)) is { Length: > 0 } decoded) WriteObject(decoded);
         }
     }
 

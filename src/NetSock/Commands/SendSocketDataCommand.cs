@@ -53,11 +53,24 @@ public sealed class SendSocketDataCommand : BlockingCmdlet
     protected override void ProcessRecord()
     {
         object? input = InputObject is PSObject ps ? ps.BaseObject : InputObject;
+        if (input is System.Collections.IEnumerable list and not string and not byte[])
+        {
+            foreach (object? item in list) Add(item is PSObject p ? p.BaseObject : item);     // -InputObject 'one','two'
+        }
+        else
+        {
+            Add(input);
+        }
+    }
+
+    private void Add(object? input)
+    {
         if (input is byte b)
         {
-            (_loose ??= new List<byte>()).Add(b);     // a byte[] piped in arrives byte by byte: sent whole at the end
+            (_loose ??= new List<byte>()).Add(b);     // a byte[] piped in arrives byte by byte: gathered, sent in order
             return;
         }
+        FlushLoose();
         Send(input switch
         {
             byte[] bytes => bytes,
@@ -66,10 +79,15 @@ public sealed class SendSocketDataCommand : BlockingCmdlet
         });
     }
 
-    protected override void EndProcessing()
+    private void FlushLoose()
     {
-        if (_loose is { Count: > 0 }) Send(_loose.ToArray());
+        if (_loose is not { Count: > 0 }) return;
+        byte[] bytes = _loose.ToArray();
+        _loose.Clear();
+        Send(bytes);
     }
+
+    protected override void EndProcessing() => FlushLoose();
 
     private void Send(byte[] data)
     {
