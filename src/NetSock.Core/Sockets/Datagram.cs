@@ -13,9 +13,11 @@ namespace NetSock.Sockets;
 public sealed class Datagram
 {
     private string? _text;
+    private readonly Encoding _encoding;
 
-    public Datagram(byte[] data, EndPoint? remote, EndPoint? local, DateTimeOffset timestamp, Packet? packet = null)
+    public Datagram(byte[] data, EndPoint? remote, EndPoint? local, DateTimeOffset timestamp, Packet? packet = null, Encoding? encoding = null)
     {
+        _encoding = encoding ?? Encoding.UTF8;
         Data = data;
         RemoteEndPoint = remote;
         LocalEndPoint = local;
@@ -26,8 +28,8 @@ public sealed class Datagram
     public byte[] Data { get; }
     public int Length => Data.Length;
 
-    /// <summary>The payload as UTF-8 text.</summary>
-    public string Text => _text ??= Encoding.UTF8.GetString(Data);
+    /// <summary>The payload as text (UTF-8 unless Receive-Datagram -Encoding said otherwise).</summary>
+    public string Text => _text ??= _encoding.GetString(Data);
 
     public EndPoint? RemoteEndPoint { get; }
     public EndPoint? LocalEndPoint { get; }

@@ -27,12 +27,20 @@ public static class Datagrams
         SocketRegistry registry, Guid owner)
     {
         if (path is not null)
-            return (SocketFactory.Open(new SocketSpec(AddressFamily.Unix, SocketType.Dgram), registry, owner), new UnixDomainSocketEndPoint(path));
+        {
+            var peer = UnixPeer(path);
+            return (SocketFactory.Open(new SocketSpec(AddressFamily.Unix, SocketType.Dgram), registry, owner), peer);
+        }
         IPAddress address = StreamSockets.Resolve(host!, null, CancellationToken.None).GetAwaiter().GetResult()[0];
         var socket = SocketFactory.Open(new SocketSpec(address.AddressFamily, protocol is null ? SocketType.Dgram : SocketType.Raw, protocol), registry, owner);
         if (broadcast) socket.Socket.EnableBroadcast = true;
         return (socket, new IPEndPoint(address, protocol is null ? port : 0));
     }
+
+    /// <summary>The endpoint of a Unix datagram socket at <paramref name="path"/>, or an error when nothing is bound there.</summary>
+    public static EndPoint UnixPeer(string path) => File.Exists(path) ? new UnixDomainSocketEndPoint(path)
+        : throw new NetSockException("NetSocketPathNotFound", NetSockErrorKind.NotFound,
+            $"Nothing listens at '{path}': no Unix datagram socket exists there. Start a receiver first (Receive-Datagram -Path), or check the path.", path);
 
     /// <summary>
     /// A socket bound to receive datagrams: UDP on an address and port, raw IP of protocol N on an address, or a Unix
@@ -61,6 +69,7 @@ public static class Datagrams
         if (data.Length > max)
             throw new NetSockException("DatagramTooLarge", NetSockErrorKind.InvalidArgument,
                 $"A {Kind(socket)} datagram carries at most {max:N0} bytes; this payload has {data.Length:N0}. Send it in smaller pieces, or over a stream (Connect-TcpEndpoint).", data.Length);
+        EndPoint? peer = remote ?? Peer(socket);     // read before sending: a refused send forgets the peer
         try
         {
             int sent = remote is null ? socket.Socket.Send(data) : socket.Socket.SendTo(data, SocketFlags.None, remote);
@@ -75,10 +84,10 @@ public static class Datagrams
                 SocketError.MessageSize => new NetSockException("DatagramTooLarge", NetSockErrorKind.InvalidArgument,
                     $"The {data.Length:N0}-byte datagram is too large for the socket to {remote}: {e.Message}.", remote, e),
                 SocketError.ConnectionRefused => new NetSockException("DatagramRefused", NetSockErrorKind.ConnectionError,
-                    $"{remote ?? socket.RemoteEndPoint} answered an earlier datagram with ICMP port unreachable: nothing listens there.", remote, e),
+                    $"{peer} answered an earlier datagram with ICMP port unreachable: nothing listens there.", remote, e),
                 SocketError.NetworkUnreachable or SocketError.HostUnreachable => new NetSockException("DatagramUnreachable", NetSockErrorKind.ConnectionError,
                     $"{remote} cannot be reached from this host: {e.Message}. Check the address and the routes.", remote, e),
-                _ => new NetSockException("DatagramSendFailed", NetSockErrorKind.ConnectionError, $"Sending to {remote} failed: {e.Message}.", remote, e),
+                _ => new NetSockException("DatagramSendFailed", NetSockErrorKind.ConnectionError, $"Sending to {peer} failed: {e.Message}.", remote, e),
             };
         }
         catch (ObjectDisposedException e)
@@ -91,7 +100,7 @@ public static class Datagrams
     /// recvfrom(): the next datagram. What is already queued is read at once, without waiting; otherwise it waits up to
     /// <paramref name="timeout"/> (null: no limit) or until <paramref name="cancel"/>.
     /// </summary>
-    public static async ValueTask<Datagram> ReceiveAsync(NetSocket socket, byte[] buffer, TimeSpan? timeout, CancellationToken cancel)
+    public static async ValueTask<Datagram> ReceiveAsync(NetSocket socket, byte[] buffer, TimeSpan? timeout, CancellationToken cancel, System.Text.Encoding? encoding = null)
     {
         EndPoint any = AnyEndPoint(socket);
         int n;
@@ -129,11 +138,11 @@ public static class Datagrams
             throw new NetSockException("NetSocketClosed", NetSockErrorKind.InvalidOperation, $"Socket {socket.Id} is closed. Open a new one.", socket, e);
         }
         socket.AddBytesReceived(n);
-        return Wrap(socket, buffer.AsSpan(0, n), from);
+        return Wrap(socket, buffer.AsSpan(0, n), from, encoding);
     }
 
     /// <summary>A datagram from received bytes; from a raw IPv4 socket the header is dissected and the payload follows it.</summary>
-    private static Datagram Wrap(NetSocket socket, ReadOnlySpan<byte> bytes, EndPoint? from)
+    private static Datagram Wrap(NetSocket socket, ReadOnlySpan<byte> bytes, EndPoint? from, System.Text.Encoding? encoding)
     {
         var now = DateTimeOffset.Now;
         if (socket.SocketType == SocketType.Raw && socket.AddressFamily == AddressFamily.InterNetwork && bytes.Length >= 20)
@@ -141,9 +150,16 @@ public static class Datagrams
             int headerLength = (bytes[0] & 0x0F) * 4;
             var packet = Packet.Dissect(bytes.ToArray(), LinkType.IPv4);
             byte[] payload = headerLength <= bytes.Length ? bytes[headerLength..].ToArray() : Array.Empty<byte>();
-            return new Datagram(payload, from, socket.LocalEndPoint, now, packet);
+            return new Datagram(payload, from, socket.LocalEndPoint, now, packet, encoding);
         }
-        return new Datagram(bytes.ToArray(), from, socket.LocalEndPoint, now);
+        return new Datagram(bytes.ToArray(), from, socket.LocalEndPoint, now, encoding: encoding);
+    }
+
+    /// <summary>The peer a connected socket sends to, as the kernel knows it.</summary>
+    private static EndPoint? Peer(NetSocket socket)
+    {
+        try { return socket.Socket.RemoteEndPoint; }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException) { return socket.RemoteEndPoint; }
     }
 
     private static EndPoint AnyEndPoint(NetSocket socket) => socket.AddressFamily switch

@@ -56,11 +56,19 @@ public sealed class ReceiveDatagramCommand : BlockingCmdlet
     [ValidateRange(1, 65535)]
     public int MaximumBytes { get; set; } = 65535;
 
+    /// <summary>Encoding of each datagram's Text: utf8 (default), ascii, latin1, unicode, bigendianunicode, utf32.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(EncodingCompleter))]
+    public string? Encoding { get; set; }
+
+    private System.Text.Encoding? _encoding;
+
     protected override void BeginProcessing()
     {
-        if (ParameterSetName == SocketSet) return;
         try
         {
+            _encoding = TextEncodings.Get(Encoding);
+            if (ParameterSetName == SocketSet) return;
             var family = LocalAddress?.AddressFamily ?? AddressFamily.InterNetwork;
             int? protocol = Protocol is null ? null : SocketSymbols.ParseProtocol(Protocol, family);
             string? path = Path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
@@ -80,7 +88,7 @@ public sealed class ReceiveDatagramCommand : BlockingCmdlet
         {
             for (int i = 0; i < Count; i++)
             {
-                var pending = Datagrams.ReceiveAsync(socket, buffer, TimeLimit, Stopping);
+                var pending = Datagrams.ReceiveAsync(socket, buffer, TimeLimit, Stopping, _encoding);
                 WriteObject(pending.IsCompletedSuccessfully ? pending.Result : Wait(pending.AsTask()));
             }
         }

@@ -45,6 +45,7 @@ public sealed class SendDatagramCommand : NetSockCmdlet
 
     /// <summary>A Unix datagram socket path to send to.</summary>
     [Parameter(Mandatory = true, ParameterSetName = UnixSet)]
+    [Parameter(ParameterSetName = SocketSet)]
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
@@ -81,15 +82,19 @@ public sealed class SendDatagramCommand : NetSockCmdlet
         try
         {
             _encoding = TextEncodings.Get(Encoding);
+            string? path = Path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             if (ParameterSetName == SocketSet)
             {
                 _socket = Socket;
                 if (Broadcast) _socket!.Socket.EnableBroadcast = true;
-                _remote = ComputerName is null ? null : new IPEndPoint(IPAddress.Parse(ComputerName), Port);
+                _remote = path is not null ? Datagrams.UnixPeer(path)
+                    : ComputerName is not null ? new IPEndPoint(IPAddress.Parse(ComputerName), Port)
+                    : _socket!.Socket.Connected ? null
+                    : throw new NetSockException("DatagramDestinationMissing", NetSockErrorKind.InvalidArgument,
+                        $"Socket {_socket.Id} is not connected to a peer: say where to send with -ComputerName and -Port, or -Path for a Unix socket.", _socket);
                 return;
             }
             int? protocol = Protocol is null ? null : SocketSymbols.ParseProtocol(Protocol, AddressFamily.InterNetwork);
-            string? path = Path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             (_socket, _remote) = Datagrams.OpenSender(ComputerName, Port, protocol, path, Broadcast, Registry, Owner);
         }
         catch (NetSockException e)
