@@ -97,7 +97,7 @@ BeforeAll {
         every runspace's sockets), so a peer sends only once Receive-Datagram listens. Kept in $Jobs, removed after each test.
         #>
         param([int] $Port, [string] $Path, [Parameter(Mandatory)] [scriptblock] $ScriptBlock, [object[]] $ArgumentList = @())
-        $job = Start-ThreadJob -ArgumentList $Port, $Path, "$ScriptBlock", $ArgumentList -ScriptBlock {
+        $job = Start-ThreadJob -ThrottleLimit 64 -ArgumentList $Port, $Path, "$ScriptBlock", $ArgumentList -ScriptBlock {
             param($port, $path, $script, $arguments)
             Import-Module $env:NETSOCK_MODULE
             $deadline = [datetime]::UtcNow.AddSeconds(15)

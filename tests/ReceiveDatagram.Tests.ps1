@@ -48,7 +48,7 @@ BeforeAll {
             [Parameter(Mandatory)] [scriptblock] $ScriptBlock,
             [object[]] $ArgumentList = @()
         )
-        $job = Start-ThreadJob -ArgumentList $Port, $Path, $Protocol, "$ScriptBlock", $ArgumentList -ScriptBlock {
+        $job = Start-ThreadJob -ThrottleLimit 64 -ArgumentList $Port, $Path, $Protocol, "$ScriptBlock", $ArgumentList -ScriptBlock {
             param($port, $path, $protocol, $script, $arguments)
             Import-Module $env:NETSOCK_MODULE
             $deadline = [datetime]::UtcNow.AddSeconds(15)

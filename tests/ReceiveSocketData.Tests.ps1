@@ -13,7 +13,7 @@ BeforeAll {
         # A thread job that sends -Bytes on the raw socket after -Milliseconds (and then, with -Close, closes it):
         # the peer that writes while Receive-SocketData is waiting.
         param($Socket, [byte[][]] $Chunks, [int] $Milliseconds = 300, [switch] $Close, [switch] $Reset)
-        Start-ThreadJob -ArgumentList $Socket, $Chunks, $Milliseconds, $Close.IsPresent, $Reset.IsPresent -ScriptBlock {
+        Start-ThreadJob -ThrottleLimit 64 -ArgumentList $Socket, $Chunks, $Milliseconds, $Close.IsPresent, $Reset.IsPresent -ScriptBlock {
             param($ns, $chunks, $ms, $close, $reset)
             foreach ($chunk in $chunks) {
                 Start-Sleep -Milliseconds $ms
@@ -190,13 +190,28 @@ Describe 'Receive-SocketData' {
         }
     }
 
+    Context 'with -OutFile' {
+        It 'writes everything until the peer closes to the file, byte for byte, and emits nothing' {
+            $bytes = [byte[]]::new(3MB)
+            [Random]::new(11).NextBytes($bytes)
+            $jobs.Add((Start-DelayedSend $a -Chunks (, $bytes) -Milliseconds 50 -Close))
+            $file = Join-Path $TestDrive 'received.bin'
+            $out = Receive-SocketData $c -OutFile $file -MaximumBytes 64KB -Timeout 10
+            $out | Should -BeNullOrEmpty
+            (Get-Item $file).Length | Should -Be $bytes.Length
+            [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([IO.File]::ReadAllBytes($file))) |
+                Should -Be ([Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($bytes)))
+            $c.BytesReceived | Should -Be $bytes.Length
+        }
+    }
+
     Context 'when the peer resets the connection mid-receive' {
         It 'emits what came, then fails with NetSocketConnectionReset, and the socket is closed and gone' {
             $jobs.Add((Start-DelayedSend $a -Chunks (, [byte[]][Text.Encoding]::ASCII.GetBytes('partial')) -Milliseconds 300 -Reset))
             $out = [System.Collections.Generic.List[object]]::new()
             { Receive-SocketData $c -UntilClosed -Timeout 10 | ForEach-Object { $out.Add($_) } } | Should -Throw -ErrorId "NetSocketConnectionReset,$Cmd"
             $Error[0].CategoryInfo.Category | Should -Be 'ConnectionError'
-            $Error[0].TargetObject | Should -Be $c
+            $Error[0].TargetObject | Should -Be $c.RemoteEndPoint
             $Error[0].Exception.Message | Should -Match 'reset the connection'
             -join $out | Should -Be 'partial'
             $c.State | Should -Be 'Closed'
@@ -210,7 +225,7 @@ Describe 'Receive-SocketData' {
             { Receive-SocketData $c -Timeout 1 } | Should -Throw -ErrorId "NetSocketTimeout,$Cmd"
             $watch.Stop()
             $Error[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
-            $Error[0].TargetObject | Should -Be $c
+            $Error[0].TargetObject | Should -Be $c.RemoteEndPoint
             $Error[0].Exception.Message | Should -Match "Nothing arrived from 127\.0\.0\.1:$($l.LocalPort) within 1 s"
             $watch.Elapsed.TotalSeconds | Should -BeGreaterThan 0.9
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
@@ -253,7 +268,7 @@ Describe 'Receive-SocketData' {
             Get-NetSocket | Close-NetSocket
             $server = Start-TcpListener -Port $port
             # The server, in a thread job: accept, send three lines in one write, then wait to see the client close its side.
-            $job = Start-ThreadJob -ArgumentList $env:NETSOCK_MODULE, $server -ScriptBlock {
+            $job = Start-ThreadJob -ThrottleLimit 64 -ArgumentList $env:NETSOCK_MODULE, $server -ScriptBlock {
                 param($module, $server)
                 Import-Module $module
                 $conn = Receive-TcpConnection $server -Timeout 10

@@ -157,7 +157,7 @@ Describe 'Receive-TcpConnection' {
             # The clients run in a thread job: all five connect, then the last one sends first and waits for its echo,
             # and so on back to the first. A server that handled one connection at a time would wait on client 1
             # while client 5 waits on it; only connections served in parallel answer all five.
-            $clients = Start-ThreadJob -ArgumentList $env:NETSOCK_MODULE, $port -ScriptBlock {
+            $clients = Start-ThreadJob -ThrottleLimit 64 -ArgumentList $env:NETSOCK_MODULE, $port -ScriptBlock {
                 param($module, $port)
                 Import-Module $module
                 $sockets = 1..5 | ForEach-Object { Connect-TcpEndpoint 127.0.0.1 $port -Timeout 10 }

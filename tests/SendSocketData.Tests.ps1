@@ -114,7 +114,7 @@ Describe 'Send-SocketData' {
             $size = 8MB
             $bytes = [byte[]]::new($size)
             [Random]::new(5).NextBytes($bytes)
-            $reader = Start-ThreadJob -ArgumentList $a.Socket, $size -ScriptBlock {
+            $reader = Start-ThreadJob -ThrottleLimit 64 -ArgumentList $a.Socket, $size -ScriptBlock {
                 param($raw, $size)
                 $raw.ReceiveTimeout = 20000
                 $buffer = [byte[]]::new($size)

@@ -12,6 +12,9 @@ internal static partial class NativeSockets
     [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
     private static partial int socket(int domain, int type, int protocol);
 
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    private static unsafe partial nint send(nint fd, byte* buffer, nint length, int flags);
+
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int close(int fd);
 
@@ -43,6 +46,28 @@ internal static partial class NativeSockets
             close(fd);
             throw;
         }
+    }
+
+    /// <summary>
+    /// send() with MSG_DONTWAIT on Linux: what the kernel takes at once, 0 when the send buffer is full (the caller
+    /// then waits asynchronously, cancellably). Elsewhere 0, so the caller always takes the async path.
+    /// </summary>
+    public static unsafe int SendNow(Socket socket, ReadOnlySpan<byte> data)
+    {
+        if (!OperatingSystem.IsLinux() || data.IsEmpty) return 0;
+        const int MsgDontWait = 0x40, MsgNoSignal = 0x4000;
+        nint sent;
+        fixed (byte* p = data)
+            sent = send(socket.Handle, p, data.Length, MsgDontWait | MsgNoSignal);
+        if (sent >= 0) return (int)sent;
+        int errno = Marshal.GetLastPInvokeError();
+        if (errno is 11 or 4) return 0;           // EAGAIN/EWOULDBLOCK, EINTR: wait for room
+        throw new SocketException(errno switch
+        {
+            32 or 104 => (int)SocketError.ConnectionReset,   // EPIPE, ECONNRESET
+            107 => (int)SocketError.NotConnected,            // ENOTCONN
+            _ => ErrnoToSocketError(errno),
+        });
     }
 
     private static int ErrnoToSocketError(int errno) => errno switch

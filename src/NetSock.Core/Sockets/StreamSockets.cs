@@ -68,6 +68,11 @@ public static class StreamSockets
             {
                 last = e;   // try the next address
             }
+            catch (OperationCanceledException)
+            {
+                socket.Close();     // stopped mid-connect: nobody holds this socket yet
+                throw;
+            }
         }
         throw last ?? new NetSockException("NetSocketNameNotFound", NetSockErrorKind.NotFound, $"'{host}' has no address to connect to.", host);
     }
@@ -80,8 +85,16 @@ public static class StreamSockets
                 $"No Unix socket exists at '{path}'. Start a listener there first (Start-TcpListener -Path), or check the path.", path);
         var socket = SocketFactory.Open(new SocketSpec(AddressFamily.Unix, SocketType.Stream), registry, owner);
         var remote = new UnixDomainSocketEndPoint(path);
-        await Timed(t => socket.Socket.ConnectAsync(remote, t).AsTask(), timeout, cancel,
-            () => $"Connecting to '{path}' timed out after {Seconds(timeout)}.", path, socket).ConfigureAwait(false);
+        try
+        {
+            await Timed(t => socket.Socket.ConnectAsync(remote, t).AsTask(), timeout, cancel,
+                () => $"Connecting to '{path}' timed out after {Seconds(timeout)}.", path, socket).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            socket.Close();
+            throw;
+        }
         socket.SetState(NetSocketState.Connected);
         return socket;
     }
@@ -92,8 +105,25 @@ public static class StreamSockets
         RequireConnected(socket, "send to");
         while (!data.IsEmpty)
         {
+            // What the kernel takes at once is written on this thread; only a full send buffer waits asynchronously.
+            int now;
+            try
+            {
+                now = NativeSockets.SendNow(socket.Socket, data.Span);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                socket.Close();
+                throw Explain(e, socket.RemoteEndPoint);
+            }
+            if (now > 0)
+            {
+                socket.AddBytesSent(now);
+                data = data[now..];
+                continue;
+            }
             int sent = await Timed(t => socket.Socket.SendAsync(data, SocketFlags.None, t).AsTask(), timeout, cancel,
-                () => $"Sending to {socket.RemoteEndPoint} timed out after {Seconds(timeout)}: the peer is not reading.", socket, socket).ConfigureAwait(false);
+                () => $"Sending to {socket.RemoteEndPoint} timed out after {Seconds(timeout)}: the peer is not reading.", socket.RemoteEndPoint, socket).ConfigureAwait(false);
             socket.AddBytesSent(sent);
             data = data[sent..];
         }
@@ -110,8 +140,24 @@ public static class StreamSockets
             socket.Unread = socket.Unread[k..];
             return k;
         }
+        // Bytes already queued are read at once on this thread (no hop through the async machinery): bulk transfers
+        // spend most reads here.
+        if (socket.Socket.Available > 0)
+        {
+            try
+            {
+                int ready = socket.Socket.Receive(buffer.Span);
+                socket.AddBytesReceived(ready);
+                return ready;
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                socket.Close();
+                throw Explain(e, socket.RemoteEndPoint);
+            }
+        }
         int n = await Timed(t => socket.Socket.ReceiveAsync(buffer, SocketFlags.None, t).AsTask(), timeout, cancel,
-            () => $"Nothing arrived from {socket.RemoteEndPoint} within {Seconds(timeout)}.", socket, socket).ConfigureAwait(false);
+            () => $"Nothing arrived from {socket.RemoteEndPoint} within {Seconds(timeout)}.", socket.RemoteEndPoint, socket).ConfigureAwait(false);
         socket.AddBytesReceived(n);
         return n;
     }
@@ -171,6 +217,8 @@ public static class StreamSockets
             $"{target} refused the connection: nothing listens on that port. Start the server first, or check the port.", target, e),
         SocketException { SocketErrorCode: SocketError.ConnectionReset } => new("NetSocketConnectionReset", NetSockErrorKind.ConnectionError,
             $"The peer {target} reset the connection. Open a new connection.", target, e),
+        SocketException { SocketErrorCode: SocketError.OperationAborted } => new("NetSocketClosed", NetSockErrorKind.InvalidOperation,
+            $"The socket was closed while waiting{(target is null ? "" : $" on {target}")} (by Close-NetSocket or another runspace).", target, e),
         SocketException { SocketErrorCode: SocketError.Shutdown or SocketError.NotConnected or SocketError.ConnectionAborted } => new("NetSocketClosed", NetSockErrorKind.ConnectionError,
             $"The connection to {target} is closed ({((SocketException)e).Message}). Open a new connection.", target, e),
         SocketException { SocketErrorCode: SocketError.NetworkUnreachable or SocketError.HostUnreachable } se => new("NetSocketUnreachable", NetSockErrorKind.ConnectionError,

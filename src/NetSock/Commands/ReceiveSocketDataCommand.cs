@@ -14,6 +14,7 @@ public sealed class ReceiveSocketDataCommand : BlockingCmdlet
 {
     private const string ChunkSet = "Chunk";
     private const string LineSet = "Line";
+    private const string FileSet = "File";
 
     /// <summary>The connected socket to read from.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -21,6 +22,7 @@ public sealed class ReceiveSocketDataCommand : BlockingCmdlet
 
     /// <summary>The most bytes one read returns (the seed's recv(100)).</summary>
     [Parameter(ParameterSetName = ChunkSet)]
+    [Parameter(ParameterSetName = FileSet)]
     [Alias("BufferSize")]
     [ValidateRange(1, 64 * 1024 * 1024)]
     public int MaximumBytes { get; set; } = 65536;
@@ -32,6 +34,14 @@ public sealed class ReceiveSocketDataCommand : BlockingCmdlet
     /// <summary>Keeps reading, emitting each chunk, until the peer closes its side.</summary>
     [Parameter(ParameterSetName = ChunkSet)]
     public SwitchParameter UntilClosed { get; set; }
+
+    /// <summary>
+    /// Writes everything received until the peer closes to this file (nc > file), through one reused buffer of
+    /// -MaximumBytes, and emits nothing: the fast way to move bulk data. The socket's BytesReceived counts it.
+    /// </summary>
+    [Parameter(ParameterSetName = FileSet, Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string? OutFile { get; set; }
 
     /// <summary>Emits one string per line (LF or CRLF) until the peer closes, or until -Count lines.</summary>
     [Parameter(Mandatory = true, ParameterSetName = LineSet)]
@@ -60,6 +70,7 @@ public sealed class ReceiveSocketDataCommand : BlockingCmdlet
             _lines = TextOf.TryGetValue(Socket!, out var kept) && kept.Encoding.WebName == encoding.WebName ? kept : new LineSplitter(encoding);
             TextOf.AddOrUpdate(Socket!, _lines);
             if (Line) ReadLines(_lines);
+            else if (OutFile is not null) ReadToFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutFile));
             else ReadChunks(_lines);
         }
         catch (NetSockException e)
@@ -89,6 +100,22 @@ public sealed class ReceiveSocketDataCommand : BlockingCmdlet
             if (AsByteStream) WriteObject(buffer.AsSpan(0, n).ToArray(), enumerateCollection: false);
             else if (text.Decode(buffer.AsSpan(0, n)) is { Length: > 0 } decoded) WriteObject(decoded);
         }
+    }
+
+    private void ReadToFile(string path)
+    {
+        var buffer = new byte[MaximumBytes];
+        long total = 0;
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        while (true)
+        {
+            int n = Wait(StreamSockets.ReceiveAsync(Socket!, buffer, TimeLimit, Stopping));
+            if (n == 0) break;
+            file.Write(buffer, 0, n);
+            total += n;
+        }
+        PeerClosed();
+        WriteVerbose($"Wrote {total:N0} bytes to {path}.");
     }
 
     private void ReadLines(LineSplitter text)
