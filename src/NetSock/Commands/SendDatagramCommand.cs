@@ -22,7 +22,7 @@ public sealed class SendDatagramCommand : NetSockCmdlet
     private NetSocket? _socket;
     private EndPoint? _remote;
     private Encoding _encoding = System.Text.Encoding.UTF8;
-    private List<byte>? _loose;
+    private Payloads? _payloads;
 
     /// <summary>Host name or address to send to.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = UdpSet)]
@@ -110,19 +110,11 @@ public sealed class SendDatagramCommand : NetSockCmdlet
 
     protected override void ProcessRecord()
     {
-        object? input = InputObject is PSObject ps ? ps.BaseObject : InputObject;
-        if (input is byte b)
-        {
-            (_loose ??= new List<byte>()).Add(b);     // a byte[] piped in arrives byte by byte: one datagram at the end
-            return;
-        }
-        Send(input as byte[] ?? _encoding.GetBytes(input?.ToString() ?? ""));
+        _payloads ??= new Payloads(value => _encoding.GetBytes(value.ToString() ?? ""), Send);
+        _payloads.Add(InputObject);     // one datagram per payload; a byte[] unrolled by the pipeline is one datagram
     }
 
-    protected override void EndProcessing()
-    {
-        if (_loose is { Count: > 0 }) Send(_loose.ToArray());
-    }
+    protected override void EndProcessing() => _payloads?.Flush();
 
     private void Send(byte[] data)
     {

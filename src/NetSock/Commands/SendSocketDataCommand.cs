@@ -13,7 +13,7 @@ namespace NetSock.Commands;
 public sealed class SendSocketDataCommand : BlockingCmdlet
 {
     private Encoding _encoding = System.Text.Encoding.UTF8;
-    private List<byte>? _loose;
+    private Payloads? _payloads;
 
     /// <summary>The connected socket to send on.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -52,42 +52,11 @@ public sealed class SendSocketDataCommand : BlockingCmdlet
 
     protected override void ProcessRecord()
     {
-        object? input = InputObject is PSObject ps ? ps.BaseObject : InputObject;
-        if (input is System.Collections.IEnumerable list and not string and not byte[])
-        {
-            foreach (object? item in list) Add(item is PSObject p ? p.BaseObject : item);     // -InputObject 'one','two'
-        }
-        else
-        {
-            Add(input);
-        }
+        _payloads ??= new Payloads(value => _encoding.GetBytes(NoNewline ? value.ToString() ?? "" : value + "\n"), Send);
+        _payloads.Add(InputObject);
     }
 
-    private void Add(object? input)
-    {
-        if (input is byte b)
-        {
-            (_loose ??= new List<byte>()).Add(b);     // a byte[] piped in arrives byte by byte: gathered, sent in order
-            return;
-        }
-        FlushLoose();
-        Send(input switch
-        {
-            byte[] bytes => bytes,
-            null => Array.Empty<byte>(),
-            _ => _encoding.GetBytes(NoNewline ? input.ToString() ?? "" : input + "\n"),
-        });
-    }
-
-    private void FlushLoose()
-    {
-        if (_loose is not { Count: > 0 }) return;
-        byte[] bytes = _loose.ToArray();
-        _loose.Clear();
-        Send(bytes);
-    }
-
-    protected override void EndProcessing() => FlushLoose();
+    protected override void EndProcessing() => _payloads?.Flush();
 
     private void Send(byte[] data)
     {
