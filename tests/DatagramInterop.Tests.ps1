@@ -7,19 +7,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
 
     # socat: installed here when missing and the tests run as root; otherwise its tests skip and say why.
-    $script:NoSocat = $null
-    if (-not (Get-Command socat -ErrorAction Ignore) -and (Test-IsRoot) -and (Get-Command apt-get -ErrorAction Ignore)) {
-        $env:DEBIAN_FRONTEND = 'noninteractive'
-        & apt-get install -y -qq --no-install-recommends socat *> $null
-        if ($LASTEXITCODE -ne 0) {
-            & apt-get update -qq *> $null
-            & apt-get install -y -qq --no-install-recommends socat *> $null
-        }
-    }
-    if (-not (Get-Command socat -ErrorAction Ignore)) {
-        $script:NoSocat = if (Test-IsRoot) { 'socat is missing and apt-get install -y socat failed' }
-        else { 'socat is missing; install it with: sudo apt-get install -y socat (or run the tests as root)' }
-    }
+    $script:NoSocat = Install-TestTool -Command socat -Package socat
     # Debian's python3, not whatever a version manager puts first on PATH.
     $script:Python = '/usr/bin/python3'
     $script:NoPython = if (-not (Test-Path $Python)) { "$Python is missing; install it with: sudo apt-get install -y python3" }

@@ -5,19 +5,7 @@ BeforeAll {
 
     # socat from Debian is the peer: installed here when missing and the tests run as root; otherwise every test
     # skips and says why.
-    $script:NoSocat = $null
-    if (-not (Get-Command socat -ErrorAction Ignore) -and (Test-IsRoot) -and (Get-Command apt-get -ErrorAction Ignore)) {
-        $env:DEBIAN_FRONTEND = 'noninteractive'
-        & apt-get install -y -qq --no-install-recommends socat *> $null
-        if ($LASTEXITCODE -ne 0) {
-            & apt-get update -qq *> $null
-            & apt-get install -y -qq --no-install-recommends socat *> $null
-        }
-    }
-    if (-not (Get-Command socat -ErrorAction Ignore)) {
-        $script:NoSocat = if (Test-IsRoot) { 'socat is missing and apt-get install -y socat failed' }
-        else { 'socat is missing; install it with: sudo apt-get install -y socat (or run the tests as root)' }
-    }
+    $script:NoSocat = Install-TestTool -Command socat -Package socat
 
     $script:Processes = [System.Collections.Generic.List[System.Diagnostics.Process]]::new()
 

@@ -36,4 +36,24 @@ function Get-ErrorSummary {
     }
 }
 
-Export-ModuleMember -Function Test-IsRoot, Invoke-Unprivileged, Get-ErrorSummary
+function Install-TestTool {
+    <#
+    .SYNOPSIS
+        Makes sure a command from a Debian package is there: installs the package with apt-get when the command is
+        missing and the tests run as root. Returns $null when the command is there, else the reason its tests skip.
+    #>
+    param([Parameter(Mandatory)] [string] $Command, [Parameter(Mandatory)] [string] $Package)
+    if (-not (Get-Command $Command -ErrorAction Ignore) -and (Test-IsRoot) -and (Get-Command apt-get -ErrorAction Ignore)) {
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        & apt-get install -y -qq --no-install-recommends $Package *> $null
+        if ($LASTEXITCODE -ne 0) {
+            & apt-get update -qq *> $null
+            & apt-get install -y -qq --no-install-recommends $Package *> $null
+        }
+    }
+    if (Get-Command $Command -ErrorAction Ignore) { return $null }
+    if (Test-IsRoot) { "$Command is missing and apt-get install -y $Package failed" }
+    else { "$Command is missing; install it with: sudo apt-get install -y $Package (or run the tests as root)" }
+}
+
+Export-ModuleMember -Function Test-IsRoot, Invoke-Unprivileged, Get-ErrorSummary, Install-TestTool
