@@ -195,11 +195,21 @@ Describe 'Send-Datagram' {
             $client.Socket.EnableBroadcast | Should -BeTrue
         }
 
-        It 'asks for an address, not a name, as -ComputerName with -Socket' {
+        It 'resolves a host name given with -Socket, and asks for -Port when it is missing' {
+            $server = New-NetSocket AF_INET SOCK_DGRAM -LocalPort 0
             $client = New-NetSocket AF_INET SOCK_DGRAM -LocalPort 0
-            { Send-Datagram -Socket $client -ComputerName localhost -Port 9 'x' } | Should -Throw -ErrorId "DatagramAddressInvalid,$Cmd"
-            $Error[0].Exception.Message | Should -Match "'localhost' is not one"
+            Send-Datagram -Socket $client -ComputerName localhost -Port $server.LocalPort 'by name'
+            (Receive-Datagram -Socket $server -Timeout 5).Text | Should -Be 'by name'
+            { Send-Datagram -Socket $client -ComputerName 127.0.0.1 'x' } | Should -Throw -ErrorId "DatagramPortMissing,$Cmd"
+            $Error[0].Exception.Message | Should -Match '-Port'
             $client.State | Should -Be 'Open'
+        }
+
+        It 'sends strings piped to a Unix -Path (the parameter set resolves with pipeline input)' {
+            $path = Join-Path $TestDrive 'piped.sock'
+            $server = New-NetSocket AF_UNIX SOCK_DGRAM -Path $path
+            'a', 'b' | Send-Datagram -Path $path
+            (Receive-Datagram -Socket $server -Count 2 -Timeout 5).Text | Should -Be @('a', 'b')
         }
 
         It 'says a -Socket with no peer and no -ComputerName needs a destination, naming -ComputerName and -Port' {

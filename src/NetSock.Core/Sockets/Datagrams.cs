@@ -37,6 +37,10 @@ public static class Datagrams
         return (socket, new IPEndPoint(address, protocol is null ? port : 0));
     }
 
+    /// <summary>A host name or address and a port as an endpoint of the given family (a name resolves as for connect).</summary>
+    public static IPEndPoint Resolve(string host, int port, AddressFamily family) =>
+        new(StreamSockets.Resolve(host, family, CancellationToken.None).GetAwaiter().GetResult()[0], port);
+
     /// <summary>The endpoint of a Unix datagram socket at <paramref name="path"/>, or an error when nothing is bound there.</summary>
     public static EndPoint UnixPeer(string path) => File.Exists(path) ? new UnixDomainSocketEndPoint(path)
         : throw new NetSockException("NetSocketPathNotFound", NetSockErrorKind.NotFound,

@@ -54,7 +54,10 @@ public sealed class SendDatagramCommand : NetSockCmdlet
     public NetSocket? Socket { get; set; }
 
     /// <summary>The payload: a string (in -Encoding), a byte[], or a stream of either from the pipeline, one datagram each.</summary>
-    [Parameter(Mandatory = true, Position = 2, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, Position = 2, ValueFromPipeline = true, ParameterSetName = UdpSet)]
+    [Parameter(Mandatory = true, Position = 2, ValueFromPipeline = true, ParameterSetName = RawSet)]
+    [Parameter(Mandatory = true, Position = 2, ValueFromPipeline = true, ParameterSetName = UnixSet)]
+    [Parameter(Mandatory = true, Position = 2, ValueFromPipeline = true, ParameterSetName = SocketSet)]
     [Alias("Data", "Text")]
     [AllowEmptyString]
     public object? InputObject { get; set; }
@@ -87,8 +90,11 @@ public sealed class SendDatagramCommand : NetSockCmdlet
             {
                 _socket = Socket;
                 if (Broadcast) _socket!.Socket.EnableBroadcast = true;
+                if (ComputerName is not null && Port == 0)
+                    throw new NetSockException("DatagramPortMissing", NetSockErrorKind.InvalidArgument,
+                        $"Say which port of {ComputerName} to send to: add -Port.", ComputerName);
                 _remote = path is not null ? Datagrams.UnixPeer(path)
-                    : ComputerName is not null ? new IPEndPoint(IPAddress.Parse(ComputerName), Port)
+                    : ComputerName is not null ? Datagrams.Resolve(ComputerName, Port, _socket!.AddressFamily)
                     : _socket!.Socket.Connected ? null
                     : throw new NetSockException("DatagramDestinationMissing", NetSockErrorKind.InvalidArgument,
                         $"Socket {_socket.Id} is not connected to a peer: say where to send with -ComputerName and -Port, or -Path for a Unix socket.", _socket);
@@ -100,11 +106,6 @@ public sealed class SendDatagramCommand : NetSockCmdlet
         catch (NetSockException e)
         {
             ThrowNetSockError(e);
-        }
-        catch (FormatException)
-        {
-            ThrowNetSockError(new NetSockException("DatagramAddressInvalid", NetSockErrorKind.InvalidArgument,
-                $"With -Socket, give -ComputerName as an address ('{ComputerName}' is not one), or leave it out to send to the socket's connected peer.", ComputerName));
         }
     }
 
