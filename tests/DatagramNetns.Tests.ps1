@@ -174,8 +174,8 @@ Describe 'Datagrams between two network namespaces' -Tag 'Root' {
             @{ To = '2001:db8:ffff::1' }
         ) {
             $result = Invoke-NetnsPwsh -Namespace $Netns.A -Arguments @{ To = $To } -ScriptBlock {
-                try { Send-Datagram $Arguments.To 9 'nowhere' -ErrorAction Stop; [pscustomobject]@{ ErrorId = 'sent'; Routes = (ip -6 route; ip route) -join '; ' } }
-                catch { [pscustomobject]@{ ErrorId = $_.FullyQualifiedErrorId; Category = "$($_.CategoryInfo.Category)"; Message = $_.Exception.Message; Open = @(Get-NetSocket).Count } }
+                try { Send-Datagram $Arguments.To 9 'nowhere' -ErrorAction Stop; [pscustomobject]@{ ErrorId = 'sent'; Routes = @(ip -6 route; ip route) -join '; ' } }
+                catch { [pscustomobject]@{ ErrorId = $_.FullyQualifiedErrorId; Category = "$($_.CategoryInfo.Category)"; Message = $_.Exception.Message; Open = @(Get-NetSocket).Count; Routes = '' } }
             }
             $result.ErrorId | Should -Be "DatagramUnreachable,$SendCmd" -Because "the namespace has no route to $To (its routes: $($result.Routes))"
             $result.Category | Should -Be 'ConnectionError'

@@ -61,8 +61,18 @@ public static class Datagrams
                 ReuseAddress = false,
             };
         var socket = SocketFactory.Open(spec, registry, owner);
-        try { socket.Socket.ReceiveBufferSize = 4 * 1024 * 1024; }
-        catch (SocketException) { }
+        try
+        {
+            // 32 MiB past the sysctl limit where root may (SO_RCVBUFFORCE), else as much as rmem_max allows of 4 MiB.
+            if (OperatingSystem.IsLinux() && Privilege.IsRoot)
+                socket.Socket.SetRawSocketOption(1 /* SOL_SOCKET */, 33 /* SO_RCVBUFFORCE */, BitConverter.GetBytes(32 * 1024 * 1024));
+            else
+                socket.Socket.ReceiveBufferSize = 4 * 1024 * 1024;
+        }
+        catch (SocketException)
+        {
+            socket.Socket.ReceiveBufferSize = 4 * 1024 * 1024;
+        }
         return socket;
     }
 
@@ -142,13 +152,12 @@ public static class Datagrams
             throw new NetSockException("NetSocketClosed", NetSockErrorKind.InvalidOperation, $"Socket {socket.Id} is closed. Open a new one.", socket, e);
         }
         socket.AddBytesReceived(n);
-        return Wrap(socket, buffer.AsSpan(0, n), from, encoding);
+        return Wrap(socket, buffer.AsSpan(0, n), from, DateTimeOffset.Now, encoding);
     }
 
     /// <summary>A datagram from received bytes; from a raw IPv4 socket the header is dissected and the payload follows it.</summary>
-    private static Datagram Wrap(NetSocket socket, ReadOnlySpan<byte> bytes, EndPoint? from, System.Text.Encoding? encoding)
+    internal static Datagram Wrap(NetSocket socket, ReadOnlySpan<byte> bytes, EndPoint? from, DateTimeOffset now, System.Text.Encoding? encoding)
     {
-        var now = DateTimeOffset.Now;
         if (socket.SocketType == SocketType.Raw && socket.AddressFamily == AddressFamily.InterNetwork && bytes.Length >= 20)
         {
             int headerLength = (bytes[0] & 0x0F) * 4;

@@ -83,20 +83,36 @@ public sealed class ReceiveDatagramCommand : BlockingCmdlet
     protected override void ProcessRecord() => Stoppable(() =>
     {
         var socket = _socket ?? Socket!;
-        var buffer = new byte[MaximumBytes];
         try
         {
-            for (int i = 0; i < Count; i++)
+            if (DatagramReader.Supported)
             {
-                var pending = Datagrams.ReceiveAsync(socket, buffer, TimeLimit, Stopping, _encoding);
-                WriteObject(pending.IsCompletedSuccessfully ? pending.Result : Wait(pending.AsTask()));
+                var reader = new DatagramReader(socket, MaximumBytes, Count, _encoding);
+                for (int i = 0; i < Count; i++)
+                    WriteObject(Next(reader, Count - i));
+                return;
             }
+            var buffer = new byte[MaximumBytes];
+            for (int i = 0; i < Count; i++)
+                WriteObject(Wait(Datagrams.ReceiveAsync(socket, buffer, TimeLimit, Stopping, _encoding).AsTask()));
         }
         catch (NetSockException e)
         {
             ThrowNetSockError(e);
         }
     });
+
+    private Datagram Next(DatagramReader reader, int wanted)
+    {
+        try
+        {
+            return reader.Next(TimeLimit, Stopping, wanted);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
 
     // The socket this command bound itself is closed when the command ends, however it ends; -Socket stays open.
     protected override void Release()
