@@ -62,6 +62,19 @@ public abstract class BlockingCmdlet : NetSockCmdlet
         }
     }
 
+    /// <summary>Runs a wait that blocks this thread; a stop turns into PowerShell's own pipeline stop.</summary>
+    protected T Wait<T>(Func<T> blocking)
+    {
+        try
+        {
+            return blocking();
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
     protected void Wait(Task task) => Wait(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
 
     protected override void Release()

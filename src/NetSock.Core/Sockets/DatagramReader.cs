@@ -64,7 +64,14 @@ public sealed unsafe partial class DatagramReader
             if (left <= 0)
                 throw new NetSockException("DatagramTimeout", NetSockErrorKind.Timeout,
                     $"No datagram arrived on {_socket.LocalEndPoint} within {timeout!.Value.TotalSeconds:0.###} s.", _socket);
-            WaitReadable((int)Math.Min(left, 100));
+            try
+            {
+                NativeSockets.WaitReady(_socket.Socket, NativeSockets.PollIn, Math.Min(deadline, Environment.TickCount64 + 100), cancel);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                throw Failed(9);
+            }
         }
     }
 
@@ -121,18 +128,6 @@ public sealed unsafe partial class DatagramReader
         return _lastFrom;
     }
 
-    private void WaitReadable(int milliseconds)
-    {
-        Span<byte> fd = stackalloc byte[8];
-        BinaryPrimitives.WriteInt32LittleEndian(fd, (int)Handle);
-        BinaryPrimitives.WriteInt16LittleEndian(fd[4..], 1);     // POLLIN
-        fixed (byte* p = fd)
-        {
-            if (poll(p, 1, milliseconds) < 0 && Marshal.GetLastPInvokeError() is not 4)
-                throw Failed(Marshal.GetLastPInvokeError());
-        }
-    }
-
     private nint Handle
     {
         get
@@ -152,6 +147,4 @@ public sealed unsafe partial class DatagramReader
     [LibraryImport("libc", EntryPoint = "recvmmsg", SetLastError = true)]
     private static partial int recvmmsg(nint fd, byte* headers, int count, int flags, void* timeout);
 
-    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
-    private static partial int poll(byte* fds, nuint count, int timeout);
 }

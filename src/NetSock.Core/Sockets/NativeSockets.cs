@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
@@ -14,6 +15,12 @@ internal static partial class NativeSockets
 
     [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
     private static unsafe partial nint send(nint fd, byte* buffer, nint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    private static unsafe partial nint recv(nint fd, byte* buffer, nint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    private static unsafe partial int poll(byte* fds, nuint count, int timeout);
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int close(int fd);
@@ -58,7 +65,7 @@ internal static partial class NativeSockets
         const int MsgDontWait = 0x40, MsgNoSignal = 0x4000;
         nint sent;
         fixed (byte* p = data)
-            sent = send(socket.Handle, p, data.Length, MsgDontWait | MsgNoSignal);
+            sent = send(socket.SafeHandle.DangerousGetHandle(), p, data.Length, MsgDontWait | MsgNoSignal);
         if (sent >= 0) return (int)sent;
         int errno = Marshal.GetLastPInvokeError();
         if (errno is 11 or 4) return 0;           // EAGAIN/EWOULDBLOCK, EINTR: wait for room
@@ -68,6 +75,50 @@ internal static partial class NativeSockets
             107 => (int)SocketError.NotConnected,            // ENOTCONN
             _ => ErrnoToSocketError(errno),
         });
+    }
+
+    /// <summary>recv() with MSG_DONTWAIT on Linux: the bytes read (0 when the peer closed), or -1 when nothing is queued.</summary>
+    public static unsafe int ReceiveNow(Socket socket, Span<byte> buffer)
+    {
+        nint n;
+        fixed (byte* p = buffer)
+            n = recv(socket.SafeHandle.DangerousGetHandle(), p, buffer.Length, 0x40 /* MSG_DONTWAIT */);
+        if (n >= 0) return (int)n;
+        int errno = Marshal.GetLastPInvokeError();
+        if (errno is 11 or 4) return -1;
+        throw new SocketException(errno switch
+        {
+            104 => (int)SocketError.ConnectionReset,
+            107 => (int)SocketError.NotConnected,
+            9 => (int)SocketError.OperationAborted,
+            _ => ErrnoToSocketError(errno),
+        });
+    }
+
+    public const short PollIn = 1, PollOut = 4;
+
+    /// <summary>
+    /// Waits on the calling thread until the socket is ready for <paramref name="events"/>, in slices of at most 100 ms
+    /// so a cancellation is seen at once; false when <paramref name="deadline"/> (Environment.TickCount64) passes first.
+    /// </summary>
+    public static unsafe bool WaitReady(Socket socket, short events, long deadline, CancellationToken cancel)
+    {
+        Span<byte> fd = stackalloc byte[8];
+        while (true)
+        {
+            cancel.ThrowIfCancellationRequested();
+            long left = deadline - Environment.TickCount64;
+            if (left <= 0) return false;
+            BinaryPrimitives.WriteInt32LittleEndian(fd, (int)socket.SafeHandle.DangerousGetHandle());
+            BinaryPrimitives.WriteInt16LittleEndian(fd[4..], events);
+            BinaryPrimitives.WriteInt16LittleEndian(fd[6..], 0);
+            int ready;
+            fixed (byte* p = fd)
+                ready = poll(p, 1, (int)Math.Min(left, 100));
+            if (ready > 0) return true;
+            if (ready < 0 && Marshal.GetLastPInvokeError() is not 4)
+                throw new SocketException(ErrnoToSocketError(Marshal.GetLastPInvokeError()));
+        }
     }
 
     private static int ErrnoToSocketError(int errno) => errno switch

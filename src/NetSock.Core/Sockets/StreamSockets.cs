@@ -162,6 +162,78 @@ public static class StreamSockets
         return n;
     }
 
+    /// <summary>
+    /// send() until every byte is written, for a caller on its own thread (the cmdlets): what the kernel takes is written
+    /// at once, and a full send buffer is waited on with poll() on this thread, not through the thread pool.
+    /// </summary>
+    public static void Send(NetSocket socket, ReadOnlyMemory<byte> data, TimeSpan? timeout, CancellationToken cancel)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            SendAsync(socket, data, timeout, cancel).GetAwaiter().GetResult();
+            return;
+        }
+        RequireConnected(socket, "send to");
+        long deadline = Deadline(timeout);
+        while (!data.IsEmpty)
+        {
+            int sent = Native(socket, () => NativeSockets.SendNow(socket.Socket, data.Span));
+            if (sent > 0)
+            {
+                socket.AddBytesSent(sent);
+                data = data[sent..];
+            }
+            else if (!Native(socket, () => NativeSockets.WaitReady(socket.Socket, NativeSockets.PollOut, deadline, cancel)))
+            {
+                socket.Close();
+                throw new NetSockException("NetSocketTimeout", NetSockErrorKind.Timeout,
+                    $"Sending to {socket.RemoteEndPoint} timed out after {Seconds(timeout)}: the peer is not reading.", socket.RemoteEndPoint);
+            }
+        }
+    }
+
+    /// <summary>recv() for a caller on its own thread: up to buffer.Length bytes, 0 when the peer has closed its side.</summary>
+    public static int Receive(NetSocket socket, Memory<byte> buffer, TimeSpan? timeout, CancellationToken cancel)
+    {
+        if (!OperatingSystem.IsLinux() || socket.Unread.Length > 0)
+            return ReceiveAsync(socket, buffer, timeout, cancel).GetAwaiter().GetResult();
+        RequireConnected(socket, "receive from");
+        long deadline = Deadline(timeout);
+        while (true)
+        {
+            int n = Native(socket, () => NativeSockets.ReceiveNow(socket.Socket, buffer.Span));
+            if (n >= 0)
+            {
+                socket.AddBytesReceived(n);
+                return n;
+            }
+            if (!Native(socket, () => NativeSockets.WaitReady(socket.Socket, NativeSockets.PollIn, deadline, cancel)))
+            {
+                socket.Close();
+                throw new NetSockException("NetSocketTimeout", NetSockErrorKind.Timeout,
+                    $"Nothing arrived from {socket.RemoteEndPoint} within {Seconds(timeout)}.", socket.RemoteEndPoint);
+            }
+        }
+    }
+
+    /// <summary>A native socket call whose failure closes the socket and says what happened.</summary>
+    private static T Native<T>(NetSocket socket, Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            var explained = Explain(e, socket.RemoteEndPoint);
+            socket.Close();
+            throw explained;
+        }
+    }
+
+    private static long Deadline(TimeSpan? timeout) =>
+        timeout is { } t && t > TimeSpan.Zero && t != Timeout.InfiniteTimeSpan ? Environment.TickCount64 + (long)Math.Ceiling(t.TotalMilliseconds) : long.MaxValue;
+
     /// <summary>Puts bytes back in front of what the next receive returns (the rest of a read that was not handed out).</summary>
     public static void Unread(NetSocket socket, ReadOnlySpan<byte> bytes)
     {

@@ -62,7 +62,7 @@ public sealed class SendSocketDataCommand : BlockingCmdlet
     {
         try
         {
-            Wait(StreamSockets.SendAsync(Socket!, data, TimeLimit, Stopping));
+            Wait(() => { StreamSockets.Send(Socket!, data, TimeLimit, Stopping); return true; });
         }
         catch (NetSockException e)
         {
