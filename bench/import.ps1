@@ -38,22 +38,9 @@ $netsock = $loaded - $bare
 
 $rows = @([pscustomobject]@{ Tool = 'NetSock: Import-Module'; 'Start (ms)' = [math]::Round($bare); 'Start+import (ms)' = [math]::Round($loaded); 'Import (ms)' = [math]::Round($netsock) })
 
-function Test-Scapy([string] $Python) {
-    if (-not (Get-Command $Python -ErrorAction Ignore)) { return $false }
-    & $Python -c 'import scapy' 2>$null
-    $LASTEXITCODE -eq 0
-}
-
 # Scapy, the tool a user would otherwise pick: python3-scapy from Debian, installed here when root.
-# Debian's scapy lives in the system python3, so that one is asked first.
-if (-not (Test-Scapy '/usr/bin/python3')) {
-    if ($IsLinux -and (& id -u) -eq '0' -and (Get-Command apt-get -ErrorAction Ignore)) {
-        $env:DEBIAN_FRONTEND = 'noninteractive'
-        & apt-get update -qq | Out-Null
-        & apt-get install -y -qq --no-install-recommends python3-scapy | Out-Null
-    }
-}
-$python = @('/usr/bin/python3', 'python3') | Where-Object { Test-Scapy $_ } | Select-Object -First 1
+Import-Module (Join-Path $PSScriptRoot 'BenchTools.psm1') -Force
+$python = Get-ScapyPython
 if ($python) {
     $pyBare = Measure-Median $python @('-c', 'pass')
     $pyLoaded = Measure-Median $python @('-c', 'import scapy.all')

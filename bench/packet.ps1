@@ -57,22 +57,9 @@ finally {
 $coreBuild = @($core.results)[0].opsPerSecond
 $coreDissect = @($core.results)[1].opsPerSecond
 
-function Test-Scapy([string] $Python) {
-    if (-not (Get-Command $Python -ErrorAction Ignore)) { return $false }
-    & $Python -c 'import scapy' 2>$null
-    $LASTEXITCODE -eq 0
-}
-
 # Scapy, the tool a user would otherwise pick: python3-scapy from Debian, installed here when root.
-# Debian's scapy lives in the system python3, so that one is asked first.
-if (-not (Test-Scapy '/usr/bin/python3')) {
-    if ($IsLinux -and (& id -u) -eq '0' -and (Get-Command apt-get -ErrorAction Ignore)) {
-        $env:DEBIAN_FRONTEND = 'noninteractive'
-        & apt-get update -qq | Out-Null
-        & apt-get install -y -qq --no-install-recommends python3-scapy | Out-Null
-    }
-}
-$python = @('/usr/bin/python3', 'python3') | Where-Object { Test-Scapy $_ } | Select-Object -First 1
+Import-Module (Join-Path $PSScriptRoot 'BenchTools.psm1') -Force
+$python = Get-ScapyPython
 
 $scapyBench = @'
 import json, statistics, sys, time

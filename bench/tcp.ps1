@@ -107,13 +107,8 @@ function Measure-NetSock([switch] $OutFile) {
 }
 
 # socat, from Debian, installed here when root.
-if (-not (Get-Command socat -ErrorAction Ignore)) {
-    if ($IsLinux -and (& id -u) -eq '0' -and (Get-Command apt-get -ErrorAction Ignore)) {
-        $env:DEBIAN_FRONTEND = 'noninteractive'
-        & apt-get update -qq | Out-Null
-        & apt-get install -y -qq --no-install-recommends socat | Out-Null
-    }
-}
+Import-Module (Join-Path $PSScriptRoot 'BenchTools.psm1') -Force
+Install-BenchTool -Package socat -Test { Get-Command socat -ErrorAction Ignore }
 $socat = (Get-Command socat -ErrorAction Ignore).Source
 function Measure-Socat([string[]] $Buffer) {
     $port = Get-FreePort
