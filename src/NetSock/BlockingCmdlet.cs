@@ -15,7 +15,7 @@ public abstract class BlockingCmdlet : NetSockCmdlet
     [ValidateRange(0, int.MaxValue)]
     public double Timeout { get; set; } = 30;
 
-    protected CancellationToken Stopping => _stop.Token;
+    protected CancellationToken StopToken => _stop.Token;
 
     protected TimeSpan? TimeLimit => Timeout > 0 ? TimeSpan.FromSeconds(Timeout) : null;
 

@@ -42,8 +42,8 @@ public sealed class ConnectTcpEndpointCommand : BlockingCmdlet
         try
         {
             var task = ParameterSetName == UnixSet
-                ? StreamSockets.ConnectUnixAsync(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path), Registry, Owner, TimeLimit, Stopping)
-                : StreamSockets.ConnectAsync(ComputerName, Port, LocalEndPoint(), Registry, Owner, TimeLimit, Stopping);
+                ? StreamSockets.ConnectUnixAsync(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path), Registry, Owner, TimeLimit, StopToken)
+                : StreamSockets.ConnectAsync(ComputerName, Port, LocalEndPoint(), Registry, Owner, TimeLimit, StopToken);
             WriteObject(Wait(task));
         }
         catch (NetSockException e)

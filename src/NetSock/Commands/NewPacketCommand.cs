@@ -61,7 +61,7 @@ public sealed class NewPacketCommand : NetSockCmdlet, IDynamicParameters
         try
         {
             _info = LayerRegistry.Get(Layer);
-            _values = FieldValues.Collect(_info, Field, _fieldParameters?.Values.Where(p => p.IsSet).Select(p => (p.Name, p.Value)));
+            _values = FieldValues.Collect(_info, Field, _fieldParameters?.Values.Where(p => p.IsSet).Select(p => (p.Name, (object?)p.Value)));
             LayerFactory.Validate(_info, _values);
         }
         catch (NetSockException e)

@@ -94,7 +94,7 @@ public sealed class ReceiveDatagramCommand : BlockingCmdlet
             }
             var buffer = new byte[MaximumBytes];
             for (int i = 0; i < Count; i++)
-                WriteObject(Wait(Datagrams.ReceiveAsync(socket, buffer, TimeLimit, Stopping, _encoding).AsTask()));
+                WriteObject(Wait(Datagrams.ReceiveAsync(socket, buffer, TimeLimit, StopToken, _encoding).AsTask()));
         }
         catch (NetSockException e)
         {
@@ -106,7 +106,7 @@ public sealed class ReceiveDatagramCommand : BlockingCmdlet
     {
         try
         {
-            return reader.Next(TimeLimit, Stopping, wanted);
+            return reader.Next(TimeLimit, StopToken, wanted);
         }
         catch (OperationCanceledException)
         {

@@ -90,7 +90,7 @@ public sealed class ReceiveSocketDataCommand : BlockingCmdlet
         var buffer = new byte[MaximumBytes];
         for (int chunks = 0; chunks < (UntilClosed ? Count : 1); chunks++)
         {
-            int n = Wait(() => StreamSockets.Receive(Socket!, buffer, TimeLimit, Stopping));
+            int n = Wait(() => StreamSockets.Receive(Socket!, buffer, TimeLimit, StopToken));
             if (n == 0)
             {
                 PeerClosed();
@@ -109,7 +109,7 @@ public sealed class ReceiveSocketDataCommand : BlockingCmdlet
         using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
         while (true)
         {
-            int n = Wait(() => StreamSockets.Receive(Socket!, buffer, TimeLimit, Stopping));
+            int n = Wait(() => StreamSockets.Receive(Socket!, buffer, TimeLimit, StopToken));
             if (n == 0) break;
             file.Write(buffer, 0, n);
             total += n;
@@ -129,7 +129,7 @@ public sealed class ReceiveSocketDataCommand : BlockingCmdlet
                 WriteObject(line);
                 if (++emitted == Count) return;
             }
-            int n = Wait(() => StreamSockets.Receive(Socket!, buffer, TimeLimit, Stopping));
+            int n = Wait(() => StreamSockets.Receive(Socket!, buffer, TimeLimit, StopToken));
             if (n == 0)
             {
                 PeerClosed();

@@ -24,7 +24,7 @@ public sealed class ReceiveTcpConnectionCommand : BlockingCmdlet
         {
             try
             {
-                WriteObject(Wait(StreamSockets.AcceptAsync(Socket!, Registry, Owner, TimeLimit, Stopping)));
+                WriteObject(Wait(StreamSockets.AcceptAsync(Socket!, Registry, Owner, TimeLimit, StopToken)));
             }
             catch (NetSockException e)
             {

@@ -62,7 +62,7 @@ public sealed class SendSocketDataCommand : BlockingCmdlet
     {
         try
         {
-            Wait(() => { StreamSockets.Send(Socket!, data, TimeLimit, Stopping); return true; });
+            Wait(() => { StreamSockets.Send(Socket!, data, TimeLimit, StopToken); return true; });
         }
         catch (NetSockException e)
         {
