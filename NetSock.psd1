@@ -23,6 +23,7 @@
         'Receive-SocketData'
         'Send-Datagram'
         'Receive-Datagram'
+        'Get-CaptureInterface'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -163,7 +163,7 @@ Describe 'The code in docs/<Page>' -ForEach $docPages {
     It 'targets only loopback or the lab ranges 198.18.0.0/15 and 2001:db8::/32' {
         $text = Get-Content -LiteralPath $Path -Raw
         $code = ([regex]::Matches($text, '(?ms)^\s*```(?!yaml)[^\n]*\n(.*?)^\s*```') | ForEach-Object { $_.Groups[1].Value }) -join "`n"
-        $candidates = [regex]::Matches($code, '(?<![\w.:])(\d{1,3}(\.\d{1,3}){3}(?![\w.])|[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}(?![\w.:]))').Value |
+        $candidates = @([regex]::Matches($code, '(?<![\w.:])(\d{1,3}(\.\d{1,3}){3}(?![\w.])|[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}(?![\w.:]))') | ForEach-Object Value) |
             Where-Object { $_ -match '\d' }
         $forbidden = foreach ($candidate in $candidates) {
             $address = $null
