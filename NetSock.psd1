@@ -24,6 +24,7 @@
         'Send-Datagram'
         'Receive-Datagram'
         'Get-CaptureInterface'
+        'Get-SniffedPacket'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -35,11 +35,6 @@ public sealed record CaptureInterface(
         ?? all.FirstOrDefault(i => i.IsLoopback)
         ?? throw new NetSockException("CaptureInterfaceNone", NetSockErrorKind.NotFound, "libpcap sees no interface to capture on.");
 
-    /// <summary>An interface by name, or an error that lists the names.</summary>
-    public static CaptureInterface Find(IReadOnlyList<CaptureInterface> all, string name) =>
-        all.FirstOrDefault(i => i.Name == name) ?? throw new NetSockException("CaptureInterfaceNotFound", NetSockErrorKind.NotFound,
-            $"No capture interface is named '{name}'. The interfaces are: {string.Join(", ", all.Select(i => i.Name))} (Get-CaptureInterface lists them).", name);
-
     private static CaptureInterface Describe(LibPcapLiveDevice device)
     {
         var nic = device.Interface;

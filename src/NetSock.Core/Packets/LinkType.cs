@@ -12,4 +12,6 @@ public enum LinkType
     LinuxSll = 113,
     IPv4 = 228,
     IPv6 = 229,
+    /// <summary>Linux cooked capture v2 (SLL2), as newer `tcpdump -i any` writes.</summary>
+    LinuxSll2 = 276,
 }

@@ -72,6 +72,9 @@ public sealed class Packet
     public string? Interface { get; set; }
     public int? OriginalLength { get; set; }
 
+    /// <summary>The packet's number in the capture it came from (1 for the first), as tcpdump -# and Wireshark's No. show it.</summary>
+    public long? Number { get; set; }
+
     /// <summary>A new packet with <paramref name="layers"/> (copied) on top of copies of this packet's layers.</summary>
     public Packet Stack(params Layer[] layers) => new(EnsureDecoded().Concat(layers).Select(l => l.Clone()).ToArray());
 
