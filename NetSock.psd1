@@ -25,6 +25,7 @@
         'Receive-Datagram'
         'Get-CaptureInterface'
         'Get-SniffedPacket'
+        'Export-Pcap'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -14,6 +14,7 @@ namespace NetSock.Commands;
 public sealed class GetSniffedPacketCommand : NetSockCmdlet
 {
     private const string LiveSet = "Live";
+    private const string FileSet = "File";
 
     private readonly CancellationTokenSource _stop = new();
     private LiveCapture? _capture;
@@ -23,6 +24,12 @@ public sealed class GetSniffedPacketCommand : NetSockCmdlet
     [ArgumentCompleter(typeof(InterfaceCompleter))]
     [Alias("iface")]
     public string? Interface { get; set; }
+
+    /// <summary>pcap or pcapng files to read instead of an interface (rdpcap, tcpdump -r); wildcards allowed.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = FileSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [SupportsWildcards]
+    public string[]? Path { get; set; }
 
     /// <summary>A BPF filter as tcpdump takes it ('udp port 53', 'tcp and host 127.0.0.1'), compiled by libpcap.</summary>
     [Parameter]
@@ -58,6 +65,11 @@ public sealed class GetSniffedPacketCommand : NetSockCmdlet
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == FileSet)
+        {
+            ReadFiles();
+            return;
+        }
         try
         {
             string name = Interface ?? CaptureInterface.Default(CaptureInterface.List()).Name;
@@ -85,6 +97,44 @@ public sealed class GetSniffedPacketCommand : NetSockCmdlet
         catch (NetSockException e)
         {
             ThrowNetSockError(e);
+        }
+    }
+
+    private long _emitted;
+
+    private void ReadFiles()
+    {
+        foreach (string pattern in Path!)
+        {
+            IEnumerable<string> files;
+            try
+            {
+                files = SessionState.Path.GetResolvedProviderPathFromPSPath(pattern, out _);
+            }
+            catch (ItemNotFoundException)
+            {
+                WriteNetSockError(new NetSockException("CaptureFileNotFound", NetSockErrorKind.NotFound, $"No capture file matches '{pattern}'.", pattern));
+                continue;
+            }
+            foreach (string file in files)
+            {
+                try
+                {
+                    foreach (var packet in CaptureFiles.Read(file, Filter))
+                    {
+                        WriteObject(packet);
+                        if (Count > 0 && ++_emitted >= Count) return;
+                    }
+                }
+                catch (NetSockException e) when (e.ErrorId == "CaptureFilterInvalid")
+                {
+                    ThrowNetSockError(e);
+                }
+                catch (NetSockException e)
+                {
+                    WriteNetSockError(e);      // a damaged file: its good packets came out; go on with the next file
+                }
+            }
         }
     }
 

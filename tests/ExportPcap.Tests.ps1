@@ -1,0 +1,115 @@
+BeforeDiscovery {
+    $NoTcpdump = -not (Get-Command tcpdump -ErrorAction Ignore)
+    $NoTshark = -not (Get-Command tshark -ErrorAction Ignore)
+}
+
+BeforeAll {
+    Import-Module $env:NETSOCK_MODULE -Force
+    $script:Cmd = 'NetSock.Commands.ExportPcapCommand'
+    $script:ReadCmd = 'NetSock.Commands.GetSniffedPacketCommand'
+    function New-TestPackets([int] $Count = 5) {
+        1..$Count | ForEach-Object {
+            $p = New-Packet IPv4 -Source 127.0.0.1 -Destination 127.0.0.1 | New-Packet Udp -DestinationPort (5000 + $_) | New-Packet Raw -Load "packet $_"
+            $p.Timestamp = [DateTimeOffset]::FromUnixTimeMilliseconds(1700000000000 + $_ * 1000)
+            $p
+        }
+    }
+}
+
+Describe 'Export-Pcap and Get-SniffedPacket -Path' {
+    Context 'when packets go to a file and back' {
+        It 'writes <Format> that Get-SniffedPacket reads back byte for byte, numbered, with their timestamps' -ForEach @(
+            @{ Format = 'Pcap'; File = 'out.pcap' }
+            @{ Format = 'PcapNg'; File = 'out.pcapng' }
+        ) {
+            $packets = New-TestPackets
+            $path = Join-Path $TestDrive $File
+            $packets | Export-Pcap $path -Format $Format
+            $back = Get-SniffedPacket -Path $path
+            $back.Count | Should -Be 5
+            $back.Number | Should -Be @(1, 2, 3, 4, 5)
+            for ($i = 0; $i -lt 5; $i++) {
+                [Convert]::ToHexString($back[$i].Bytes) | Should -Be ([Convert]::ToHexString($packets[$i].Bytes))
+                $back[$i].Timestamp.ToUnixTimeMilliseconds() | Should -Be $packets[$i].Timestamp.ToUnixTimeMilliseconds()
+                $back[$i].LinkType | Should -Be 'Raw'
+            }
+        }
+
+        It 'chooses pcapng from the .pcapng extension' {
+            $path = Join-Path $TestDrive 'auto.pcapng'
+            New-TestPackets 1 | Export-Pcap $path
+            [BitConverter]::ToString([IO.File]::ReadAllBytes($path), 0, 4) | Should -Be '0A-0D-0D-0A'
+        }
+
+        It 'rewrites a file it read into a byte-identical file' {
+            $first = Join-Path $TestDrive 'first.pcap'
+            $second = Join-Path $TestDrive 'second.pcap'
+            New-TestPackets | Export-Pcap $first
+            Get-SniffedPacket -Path $first | Export-Pcap $second
+            [Convert]::ToHexString([IO.File]::ReadAllBytes($second)) | Should -Be ([Convert]::ToHexString([IO.File]::ReadAllBytes($first)))
+        }
+
+        It 'appends with -Append' {
+            $path = Join-Path $TestDrive 'append.pcap'
+            New-TestPackets 2 | Export-Pcap $path
+            New-TestPackets 3 | Export-Pcap $path -Append
+            (Get-SniffedPacket -Path $path).Count | Should -Be 5
+        }
+
+        It 'filters a file with BPF, stops at -Count, and reads several files by wildcard' {
+            $a = Join-Path $TestDrive 'many-a.pcap'
+            $b = Join-Path $TestDrive 'many-b.pcap'
+            New-TestPackets | Export-Pcap $a
+            New-TestPackets | Export-Pcap $b
+            (Get-SniffedPacket -Path $a -Filter 'udp dst port 5003').Udp.DestinationPort | Should -Be 5003
+            (Get-SniffedPacket -Path $a -Count 2).Count | Should -Be 2
+            (Get-SniffedPacket -Path (Join-Path $TestDrive 'many-*.pcap')).Count | Should -Be 10
+        }
+
+        It 'writes files tcpdump reads' -Skip:$NoTcpdump {
+            $path = Join-Path $TestDrive 'tcpdump.pcap'
+            New-TestPackets | Export-Pcap $path
+            $lines = & tcpdump -n -r $path 2>$null
+            $LASTEXITCODE | Should -Be 0
+            @($lines).Count | Should -Be 5
+            $lines[2] | Should -Match '127\.0\.0\.1\.\d+ > 127\.0\.0\.1\.5003'
+        }
+
+        It 'writes pcapng files tshark opens without a warning' -Skip:$NoTshark {
+            $path = Join-Path $TestDrive 'tshark.pcapng'
+            New-TestPackets | Export-Pcap $path
+            $out = & tshark -r $path -T fields -e udp.dstport 2>&1
+            $LASTEXITCODE | Should -Be 0
+            @($out | Where-Object { $_ -notmatch '^Running as user' -and $_ -notmatch '^\d+$' }) | Should -BeNullOrEmpty
+            @($out | Where-Object { $_ -match '^\d+$' }) | Should -Be @('5001', '5002', '5003', '5004', '5005')
+        }
+    }
+
+    Context 'when a file is missing or damaged' {
+        It 'reports a missing file' {
+            Get-SniffedPacket -Path (Join-Path $TestDrive 'nope.pcap') -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be "CaptureFileNotFound,$ReadCmd"
+        }
+
+        It 'emits every good packet before the damage, then an error naming the file and the offset' {
+            $path = Join-Path $TestDrive 'whole.pcap'
+            New-TestPackets | Export-Pcap $path
+            $bytes = [IO.File]::ReadAllBytes($path)
+            $cut = Join-Path $TestDrive 'cut.pcap'
+            [IO.File]::WriteAllBytes($cut, $bytes[0..($bytes.Length - 10)])
+            $good = Get-SniffedPacket -Path $cut -ErrorVariable err -ErrorAction SilentlyContinue
+            $good.Count | Should -Be 4
+            $err[0].FullyQualifiedErrorId | Should -Be "CaptureFileCorrupt,$ReadCmd"
+            $err[0].Exception.Message | Should -Match ([regex]::Escape($cut))
+            $err[0].Exception.Message | Should -Match 'offset \d+'
+        }
+
+        It 'refuses a pcap of another link type when appending' {
+            $path = Join-Path $TestDrive 'raw.pcap'
+            New-TestPackets 1 | Export-Pcap $path
+            $frame = New-Packet Ethernet -src 02:00:00:00:00:01 -dst 02:00:00:00:00:02 | New-Packet IPv4 -Source 127.0.0.1 -Destination 127.0.0.1
+            $frame | Export-Pcap $path -Append -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be "CaptureFileLinkTypeMismatch,$Cmd"
+        }
+    }
+}
