@@ -64,6 +64,48 @@ Describe 'Get-SniffedPacket' {
         }
     }
 
+    Context 'capturing live on a veth in network namespaces the test creates' {
+        BeforeAll {
+            Import-Module (Join-Path $PSScriptRoot 'Netns.psm1') -Force
+            $script:Netns = if (Test-IsRoot) { New-TestNetns }
+        }
+        AfterAll {
+            if ($Netns) { Remove-TestNetns -Netns $Netns }
+        }
+
+        It 'captures on the veth in namespace B what namespace A sends, and only that' -Tag 'Root' -Skip:$NoRoot {
+            $port = Get-FreePort
+            $capture = Start-NetnsPwsh -Namespace $Netns.B -Arguments @{ Link = $Netns.LinkB; Port = $port } -ScriptBlock {
+                Get-SniffedPacket $Arguments.Link -Filter "udp dst port $($Arguments.Port)" -Count 3 -Timeout 20 | ForEach-Object {
+                    [pscustomobject]@{ Source = "$($_.IPv4.Source)"; Port = $_.Udp.DestinationPort; Text = [Text.Encoding]::UTF8.GetString($_.Raw.Load); Interface = $_.Interface; Ether = "$($_.Ethernet.Type)" }
+                }
+            }
+            try {
+                $sender = Start-NetnsPwsh -Namespace $Netns.A -Arguments @{ Port = $port } -ScriptBlock {
+                    1..100 | ForEach-Object {
+                        Send-Datagram 198.18.0.2 $Arguments.Port "over the veth $_"
+                        Send-Datagram 198.18.0.2 ($Arguments.Port + 1) 'not this one'
+                        Start-Sleep -Milliseconds 100
+                    }
+                    'sent'
+                }
+                $seen = Wait-NetnsPwsh $capture -TimeoutSeconds 40
+            }
+            finally {
+                if ($sender) { Stop-NetnsPwsh $sender }
+                Stop-NetnsPwsh $capture
+            }
+            @($seen).Count | Should -Be 3
+            $seen | ForEach-Object {
+                $_.Source | Should -Be '198.18.0.1'
+                $_.Port | Should -Be $port
+                $_.Text | Should -Match '^over the veth \d+$'
+                $_.Interface | Should -Be $Netns.LinkB
+                $_.Ether | Should -Be '2048'
+            }
+        }
+    }
+
     Context 'when the input is bad' {
         It 'quotes libpcap''s message for a filter it cannot compile' -Tag 'Root' -Skip:$NoRoot {
             { Get-SniffedPacket lo -Filter 'udpx port' -Timeout 1 } | Should -Throw -ErrorId "CaptureFilterInvalid,$Cmd"
