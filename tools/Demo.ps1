@@ -61,6 +61,18 @@ Step 'NetSock''s cmdlets (Scapy''s lsc())' { Get-Command -Module NetSock | Forma
 
     Step 'Get-NetSocket lists what this session opened' { Get-NetSocket }
 
+Step 'Scapy''s IP()/TCP(): New-Packet stacks layers; unset fields are filled when the packet is built' {
+    $p = New-Packet IPv4 -Destination 127.0.0.1 -ttl 5 | New-Packet Tcp -dport 80 -flags S | New-Packet Raw -Load 'hi'
+    $p.Summary
+    ($p.Bytes | ForEach-Object { $_.ToString('x2') }) -join ' '
+}
+
+Step 'Packets to a pcap file and back (wrpcap / rdpcap), with a BPF filter on the file' {
+    $file = Join-Path $tmp 'demo.pcap'
+    1..5 | ForEach-Object { New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Udp -DestinationPort (5000 + $_) } | Export-Pcap $file
+    Get-SniffedPacket -Path $file -Filter 'udp dst port 5003' | Select-Object Number, Length, Summary
+}
+
     Step 'Bad input is a clear error: binding a port that is already taken' {
         try { New-NetSocket -LocalPort $tcp.LocalPort } catch { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" }
     }
