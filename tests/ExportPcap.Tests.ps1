@@ -49,6 +49,14 @@ Describe 'Export-Pcap and Get-SniffedPacket -Path' {
             [Convert]::ToHexString([IO.File]::ReadAllBytes($second)) | Should -Be ([Convert]::ToHexString([IO.File]::ReadAllBytes($first)))
         }
 
+        It 'keeps nanosecond timestamps through a nanosecond file' {
+            $path = Join-Path $TestDrive 'nano.pcap'
+            $p = New-TestPackets 1
+            $p.TimestampNanoseconds = 1700000000123456789
+            $p | Export-Pcap $path -Nanosecond
+            (Get-SniffedPacket -Path $path).TimestampNanoseconds | Should -Be 1700000000123456789
+        }
+
         It 'appends with -Append' {
             $path = Join-Path $TestDrive 'append.pcap'
             New-TestPackets 2 | Export-Pcap $path

@@ -24,6 +24,7 @@ public static class CaptureFiles
                 if (filter is not null && !Program(programs, frame.LinkType, filter).Matches(frame.Data)) continue;
                 var packet = Packet.Dissect(frame.Data, frame.LinkType);
                 packet.Timestamp = frame.Timestamp;
+                packet.TimestampNanoseconds = frame.TimestampNanoseconds;
                 packet.OriginalLength = frame.OriginalLength;
                 packet.Interface = frame.Interface;
                 packet.Number = number;
@@ -63,6 +64,9 @@ public static class CaptureFiles
     public static void Write(CaptureFileWriter writer, Packet packet)
     {
         byte[] bytes = packet.Bytes;
-        writer.Write(bytes, packet.Timestamp ?? DateTimeOffset.Now, packet.OriginalLength ?? bytes.Length, packet.Interface, packet.LinkType);
+        if (packet.TimestampNanoseconds is { } ns)
+            writer.Write(bytes, ns, packet.OriginalLength ?? bytes.Length, packet.Interface, packet.LinkType);
+        else
+            writer.Write(bytes, packet.Timestamp ?? DateTimeOffset.Now, packet.OriginalLength ?? bytes.Length, packet.Interface, packet.LinkType);
     }
 }

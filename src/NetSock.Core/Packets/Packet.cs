@@ -69,6 +69,9 @@ public sealed class Packet
 
     // Capture metadata, when the packet has it.
     public DateTimeOffset? Timestamp { get; set; }
+
+    /// <summary>The timestamp in nanoseconds since 1970-01-01 UTC, exact where the capture file had nanoseconds.</summary>
+    public long? TimestampNanoseconds { get; set; }
     public string? Interface { get; set; }
     public int? OriginalLength { get; set; }
 
