@@ -167,11 +167,7 @@ Describe 'Datagram interop with socat' {
     AfterEach {
         foreach ($job in $Jobs) { Remove-Job $job -Force -ErrorAction Ignore }
         $Jobs.Clear()
-        foreach ($p in $Processes) {
-            try { if (-not $p.HasExited) { $p.Kill($true); $null = $p.WaitForExit(5000) } }
-            catch [System.InvalidOperationException] { }
-            finally { $p.Dispose() }
-        }
+        Stop-TestProcess $Processes
         $Processes.Clear()
         Get-NetSocket | Close-NetSocket
     }
@@ -249,11 +245,7 @@ Describe 'Datagram interop with Python''s socket' {
     AfterEach {
         foreach ($job in $Jobs) { Remove-Job $job -Force -ErrorAction Ignore }
         $Jobs.Clear()
-        foreach ($p in $Processes) {
-            try { if (-not $p.HasExited) { $p.Kill($true); $null = $p.WaitForExit(5000) } }
-            catch [System.InvalidOperationException] { }
-            finally { $p.Dispose() }
-        }
+        Stop-TestProcess $Processes
         $Processes.Clear()
         Get-NetSocket | Close-NetSocket
     }

@@ -64,13 +64,7 @@ Describe 'Interop with socat' {
     }
 
     AfterEach {
-        foreach ($p in $Processes) {
-            try {
-                if (-not $p.HasExited) { $p.Kill($true); $null = $p.WaitForExit(5000) }
-            }
-            catch [System.InvalidOperationException] { }
-            finally { $p.Dispose() }
-        }
+        Stop-TestProcess $Processes
         $Processes.Clear()
         Get-NetSocket | Close-NetSocket
     }

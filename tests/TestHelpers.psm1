@@ -56,4 +56,14 @@ function Install-TestTool {
     else { "$Command is missing; install it with: sudo apt-get install -y $Package (or run the tests as root)" }
 }
 
-Export-ModuleMember -Function Test-IsRoot, Invoke-Unprivileged, Get-ErrorSummary, Install-TestTool
+function Stop-TestProcess {
+    <# Kills the processes a test started (with their children) and disposes them; ones already gone are fine. #>
+    param([System.Diagnostics.Process[]] $Process)
+    foreach ($p in $Process) {
+        try { if (-not $p.HasExited) { $p.Kill($true); $null = $p.WaitForExit(5000) } }
+        catch [System.InvalidOperationException] { }
+        finally { $p.Dispose() }
+    }
+}
+
+Export-ModuleMember -Function Test-IsRoot, Invoke-Unprivileged, Get-ErrorSummary, Install-TestTool, Stop-TestProcess

@@ -75,6 +75,9 @@ public sealed class Packet
     public string? Interface { get; set; }
     public int? OriginalLength { get; set; }
 
+    /// <summary>How many bytes of the packet were captured (its Length; less than OriginalLength when the snap length cut it).</summary>
+    public int CapturedLength => Length;
+
     /// <summary>The packet's number in the capture it came from (1 for the first), as tcpdump -# and Wireshark's No. show it.</summary>
     public long? Number { get; set; }
 
