@@ -6,7 +6,9 @@ using SharpPcap.LibPcap;
 namespace NetSock.Capture;
 
 /// <summary>Counters of a live capture: what the kernel and the interface saw and dropped, and what NetSock's queue dropped.</summary>
-public sealed record CaptureStatistics(string Interface, long Received, long KernelDropped, long InterfaceDropped, long QueueDropped, long Delivered);
+/// <param name="Received">libpcap's count of packets it saw (on lo each packet is seen twice: sent and received).</param>
+/// <param name="Undelivered">Packets already captured but still queued when the capture ended (by -Count, -Timeout or a stop).</param>
+public sealed record CaptureStatistics(string Interface, long Received, long KernelDropped, long InterfaceDropped, long QueueDropped, long Delivered, long Undelivered);
 
 /// <summary>
 /// A live capture on one interface with libpcap (SharpPcap) in immediate mode. Packets arrive on SharpPcap's thread and
@@ -15,7 +17,8 @@ public sealed record CaptureStatistics(string Interface, long Received, long Ker
 public sealed class LiveCapture : IDisposable
 {
     private readonly LibPcapLiveDevice _device;
-    private readonly BlockingCollection<Packet> _queue;
+    private readonly BlockingCollection<(byte[] Data, long Seconds, long Microseconds, int Length, LinkType LinkType)> _queue;
+    private long _undelivered;
     private readonly string _name;
     private long _queueDropped;
     private long _delivered;
@@ -25,7 +28,7 @@ public sealed class LiveCapture : IDisposable
     {
         _device = device;
         _name = name;
-        _queue = new BlockingCollection<Packet>(queueCapacity);
+        _queue = new(queueCapacity);
     }
 
     /// <summary>Opens <paramref name="interfaceName"/>, compiles <paramref name="filter"/> (BPF) and starts capturing.</summary>
@@ -81,29 +84,37 @@ public sealed class LiveCapture : IDisposable
 
     private void Arrived(object sender, PacketCapture e)
     {
-        // The capture is valid only inside this callback, on SharpPcap's thread: copy it, queue it, never block here.
-        var raw = e.GetPacket();
-        var packet = Packet.Dissect(raw.Data, (LinkType)(int)raw.LinkLayerType);
-        packet.Timestamp = new DateTimeOffset(DateTime.SpecifyKind(raw.Timeval.Date, DateTimeKind.Utc)).ToLocalTime();
-        packet.OriginalLength = raw.PacketLength;
-        packet.Interface = _name;
-        if (!_queue.TryAdd(packet)) Interlocked.Increment(ref _queueDropped);
+        // The capture is valid only inside this callback, on SharpPcap's thread: copy the bytes and the header's
+        // fields, queue them, never block; the packet object is made on the consumer's thread.
+        var header = e.Header;
+        var frame = (e.Data.ToArray(), (long)header.Timeval.Seconds, (long)header.Timeval.MicroSeconds, (int)((header as PcapHeader)?.PacketLength ?? (uint)e.Data.Length), (LinkType)(int)e.Device.LinkType);
+        if (!_queue.TryAdd(frame)) Interlocked.Increment(ref _queueDropped);
     }
 
     /// <summary>The next packet, waiting up to <paramref name="milliseconds"/>; null when none came.</summary>
     public Packet? Take(int milliseconds, CancellationToken cancel)
     {
-        if (!_queue.TryTake(out var packet, milliseconds, cancel)) return null;
+        if (!_queue.TryTake(out var frame, milliseconds, cancel)) return null;
         _delivered++;
+        var packet = Packet.Dissect(frame.Data, frame.LinkType);
+        long ticks = frame.Seconds * TimeSpan.TicksPerSecond + frame.Microseconds * 10;
+        packet.Timestamp = new DateTimeOffset(UnixEpochTicks + ticks + LocalOffset.Ticks, LocalOffset);
+        packet.TimestampNanoseconds = frame.Seconds * 1_000_000_000 + frame.Microseconds * 1000;
+        packet.OriginalLength = frame.Length;
+        packet.Interface = _name;
         return packet;
     }
+
+    private static readonly long UnixEpochTicks = DateTime.UnixEpoch.Ticks;
+    private static readonly TimeSpan LocalOffset = TimeZoneInfo.Local.BaseUtcOffset;
 
     public CaptureStatistics Statistics
     {
         get
         {
             var s = _disposed ? null : _device.Statistics;
-            return new CaptureStatistics(_name, s?.ReceivedPackets ?? 0, s?.DroppedPackets ?? 0, s?.InterfaceDroppedPackets ?? 0, Interlocked.Read(ref _queueDropped), _delivered);
+            long undelivered = _disposed ? _undelivered : _queue.Count;
+            return new CaptureStatistics(_name, s?.ReceivedPackets ?? 0, s?.DroppedPackets ?? 0, s?.InterfaceDroppedPackets ?? 0, Interlocked.Read(ref _queueDropped), _delivered, undelivered);
         }
     }
 
@@ -114,6 +125,7 @@ public sealed class LiveCapture : IDisposable
         _disposed = true;
         _device.OnPacketArrival -= Arrived;
         try { _device.StopCapture(); } catch (PcapException) { }
+        _undelivered = _queue.Count;
         _device.Close();
         _device.Dispose();
         _queue.Dispose();

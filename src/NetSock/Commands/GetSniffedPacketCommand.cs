@@ -142,7 +142,7 @@ public sealed class GetSniffedPacketCommand : NetSockCmdlet
     {
         var stats = _capture!.Statistics;
         Release();
-        WriteVerbose($"{stats.Interface}: {stats.Received} received, {stats.KernelDropped} dropped by the kernel, {stats.InterfaceDropped} by the interface, {stats.QueueDropped} by NetSock's queue; {stats.Delivered} delivered.");
+        WriteVerbose($"{stats.Interface}: {stats.Received} received, {stats.KernelDropped} dropped by the kernel, {stats.InterfaceDropped} by the interface, {stats.QueueDropped} by NetSock's queue; {stats.Delivered} delivered, {stats.Undelivered} still queued when the capture ended.");
         if (stats.QueueDropped > 0)
             WriteWarning($"{stats.QueueDropped} packets were dropped because the pipeline did not keep up with the capture.");
         if (Statistics) WriteObject(stats);
