@@ -157,7 +157,7 @@ print(statistics.median(rates))
 `$ErrorActionPreference = 'Stop'
 Import-Module '$ModulePath'
 `$s = Get-SniffedPacket lo -Filter '$bpf' -Timeout $timeout -Statistics | Select-Object -Last 1
-'{0} {1} {2} {3} {4}' -f `$s.Received, `$s.Delivered, `$s.KernelDropped, `$s.InterfaceDropped, `$s.QueueDropped
+'{0} {1} {2} {3} {4}' -f `$s.Received, `$s.Delivered, `$s.KernelDropped, `$s.InterfaceDropped, 0
 "@
         $nsOut = Join-Path $dir 'netsock-live.txt'
         $ns = Start-Process -FilePath $pwsh -ArgumentList ($pre + @('-NoProfile', '-NonInteractive', '-Command', $liveChild)) -RedirectStandardOutput $nsOut -RedirectStandardError (Join-Path $dir 'netsock-live.err') -PassThru

@@ -50,7 +50,7 @@ Describe 'Get-SniffedPacket' {
             $stats = $out | Where-Object { $_ -is [NetSock.Capture.CaptureStatistics] }
             $stats.Interface | Should -Be 'lo'
             $stats.Delivered | Should -Be 0
-            $stats.QueueDropped | Should -Be 0
+            $stats.KernelDropped | Should -Be 0
             $null = Start-Chatter -Port $port
             (Get-SniffedPacket lo -Filter "udp dst port $port" -Count 1 -Timeout 15).Udp.DestinationPort | Should -Be $port
         }

@@ -59,7 +59,7 @@ public sealed class GetSniffedPacketCommand : NetSockCmdlet
     [ValidateRange(65536, int.MaxValue)]
     public int BufferSize { get; set; } = 16 * 1024 * 1024;
 
-    /// <summary>Emits a statistics object (received, dropped by the kernel, the interface and the queue) after the packets.</summary>
+    /// <summary>Emits a statistics object (received, dropped by the kernel and the interface, delivered) after the packets.</summary>
     [Parameter]
     public SwitchParameter Statistics { get; set; }
 
@@ -142,9 +142,9 @@ public sealed class GetSniffedPacketCommand : NetSockCmdlet
     {
         var stats = _capture!.Statistics;
         Release();
-        WriteVerbose($"{stats.Interface}: {stats.Received} received, {stats.KernelDropped} dropped by the kernel, {stats.InterfaceDropped} by the interface, {stats.QueueDropped} by NetSock's queue; {stats.Delivered} delivered, {stats.Undelivered} still queued when the capture ended.");
-        if (stats.QueueDropped > 0)
-            WriteWarning($"{stats.QueueDropped} packets were dropped because the pipeline did not keep up with the capture.");
+        WriteVerbose($"{stats.Interface}: {stats.Received} received, {stats.KernelDropped} dropped by the kernel, {stats.InterfaceDropped} by the interface; {stats.Delivered} delivered.");
+        if (stats.KernelDropped > 0)
+            WriteWarning($"The kernel dropped {stats.KernelDropped} packets because the pipeline did not keep up with the capture: a larger -BufferSize or a narrower -Filter helps.");
         if (Statistics) WriteObject(stats);
     }
 
