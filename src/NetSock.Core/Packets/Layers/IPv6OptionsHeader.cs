@@ -12,6 +12,22 @@ internal static class IPv6Extension
         context.Above(index) is { } above ? (byte)(LayerRegistry.SelectorFor(typeof(IPv6), above.GetType()) ?? 59) : (byte)59;
 
     public static Type? UpperFor(byte? nextHeader) => LayerRegistry.UpperFor(typeof(IPv6), nextHeader ?? 59);
+
+    /// <summary>The header's whole length from its Hdr Ext Len byte ((n + 1) x 8), checked against the bytes there are.</summary>
+    public static int DecodeLength(ReadOnlySpan<byte> data, int minimum, string layer)
+    {
+        DecodeException.Need(data, minimum, layer);
+        int length = (data[1] + 1) * 8;
+        DecodeException.Need(data, length, layer);
+        return length;
+    }
+
+    /// <summary>Next Header and Hdr Ext Len, the two bytes every extension header starts with (the length auto from the header's size).</summary>
+    public static void EncodeStart(Span<byte> header, byte? nextHeader, byte? length)
+    {
+        header[0] = nextHeader!.Value;
+        header[1] = length ?? (byte)(header.Length / 8 - 1);
+    }
 }
 
 /// <summary>
@@ -37,9 +53,7 @@ public abstract class IPv6OptionsHeader : Layer
 
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
     {
-        DecodeException.Need(data, 2, Name);
-        int length = (data[1] + 1) * 8;
-        DecodeException.Need(data, length, Name);
+        int length = IPv6Extension.DecodeLength(data, 2, Name);
         _nextHeader = data[0];
         _length = data[1];
         _options = data[2..length].ToArray();
@@ -52,8 +66,7 @@ public abstract class IPv6OptionsHeader : Layer
 
     protected internal override void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index)
     {
-        header[0] = _nextHeader!.Value;
-        header[1] = _length ?? (byte)(header.Length / 8 - 1);
+        IPv6Extension.EncodeStart(header, _nextHeader, _length);
         _options.CopyTo(header[2..]);
         var pad = header[(2 + _options.Length)..];
         pad.Clear();

@@ -55,9 +55,7 @@ public sealed class IPv6Routing : Layer
 
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
     {
-        DecodeException.Need(data, 8, Name);
-        int length = (data[1] + 1) * 8;
-        DecodeException.Need(data, length, Name);
+        int length = IPv6Extension.DecodeLength(data, 8, Name);
         _nextHeader = data[0];
         _length = data[1];
         _routingType = data[2];
@@ -73,8 +71,7 @@ public sealed class IPv6Routing : Layer
 
     protected internal override void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index)
     {
-        header[0] = _nextHeader!.Value;
-        header[1] = _length ?? (byte)(header.Length / 8 - 1);
+        IPv6Extension.EncodeStart(header, _nextHeader, _length);
         header[2] = _routingType;
         header[3] = _segmentsLeft ?? (byte)Math.Min(255, _data.Length / 16);
         BinaryPrimitives.WriteUInt32BigEndian(header[4..], _reserved);

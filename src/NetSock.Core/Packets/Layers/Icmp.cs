@@ -72,11 +72,8 @@ public sealed class Icmp : Layer
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
     {
         DecodeException.Need(data, 8, Name);
-        _type = data[0];
-        _code = data[1];
-        _checksum = BinaryPrimitives.ReadUInt16BigEndian(data[2..]);
-        _id = BinaryPrimitives.ReadUInt16BigEndian(data[4..]);
-        _seq = BinaryPrimitives.ReadUInt16BigEndian(data[6..]);
+        IcmpHeader.Read(data, out _type, out _code, out ushort checksum, out _id, out _seq);
+        _checksum = checksum;
         return 8;
     }
 
@@ -85,11 +82,7 @@ public sealed class Icmp : Layer
 
     protected internal override void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index)
     {
-        header[0] = _type;
-        header[1] = _code;
-        BinaryPrimitives.WriteUInt16BigEndian(header[2..], 0);
-        BinaryPrimitives.WriteUInt16BigEndian(header[4..], _id);
-        BinaryPrimitives.WriteUInt16BigEndian(header[6..], _seq);
+        IcmpHeader.Write(header, _type, _code, _id, _seq);
         ushort sum = _checksum ?? NetSock.Packets.Checksum.Fold(NetSock.Packets.Checksum.Add(NetSock.Packets.Checksum.Add(0, header), payload));
         BinaryPrimitives.WriteUInt16BigEndian(header[2..], sum);
     }

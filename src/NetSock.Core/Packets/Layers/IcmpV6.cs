@@ -78,11 +78,8 @@ public sealed class IcmpV6 : Layer
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
     {
         DecodeException.Need(data, 8, Name);
-        _type = data[0];
-        _code = data[1];
-        _checksum = BinaryPrimitives.ReadUInt16BigEndian(data[2..]);
-        _id = BinaryPrimitives.ReadUInt16BigEndian(data[4..]);
-        _seq = BinaryPrimitives.ReadUInt16BigEndian(data[6..]);
+        IcmpHeader.Read(data, out _type, out _code, out ushort checksum, out _id, out _seq);
+        _checksum = checksum;
         if (!HasTarget) return 8;
         DecodeException.Need(data, 24, Name);
         _target = new IPAddress(data.Slice(8, 16));
@@ -94,11 +91,7 @@ public sealed class IcmpV6 : Layer
 
     protected internal override void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index)
     {
-        header[0] = _type;
-        header[1] = _code;
-        BinaryPrimitives.WriteUInt16BigEndian(header[2..], 0);
-        BinaryPrimitives.WriteUInt16BigEndian(header[4..], _id);
-        BinaryPrimitives.WriteUInt16BigEndian(header[6..], _seq);
+        IcmpHeader.Write(header, _type, _code, _id, _seq);
         if (HasTarget) _target.TryWriteBytes(header[8..], out _);
         BinaryPrimitives.WriteUInt16BigEndian(header[2..], _checksum ?? IPLayer.UpperLayerChecksum(context, index, 58, header, payload));
     }

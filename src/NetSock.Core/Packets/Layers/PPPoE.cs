@@ -36,11 +36,8 @@ public sealed class PPPoE : Layer
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
     {
         DecodeException.Need(data, 6, Name);
-        _version = (byte)(data[0] >> 4);
-        _type = (byte)(data[0] & 0x0F);
-        _code = data[1];
-        _sessionId = BinaryPrimitives.ReadUInt16BigEndian(data[2..]);
-        _length = BinaryPrimitives.ReadUInt16BigEndian(data[4..]);
+        ReadHeader(data, out _version, out _type, out _code, out _sessionId, out ushort length);
+        _length = length;
         if (_length <= data.Length - 6)
             context.PayloadLength = _length.Value;
         return 6;
@@ -50,10 +47,25 @@ public sealed class PPPoE : Layer
 
     protected internal override void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index)
     {
-        header[0] = (byte)((_version << 4) | _type);
-        header[1] = _code;
-        BinaryPrimitives.WriteUInt16BigEndian(header[2..], _sessionId);
-        BinaryPrimitives.WriteUInt16BigEndian(header[4..], _length ?? (ushort)payload.Length);
+        WriteHeader(header, _version, _type, _code, _sessionId, _length ?? (ushort)payload.Length);
+    }
+
+    /// <summary>The six bytes both PPPoE stages start with: version and type nibbles, code, session id, length.</summary>
+    internal static void ReadHeader(ReadOnlySpan<byte> data, out byte version, out byte type, out byte code, out ushort sessionId, out ushort length)
+    {
+        version = (byte)(data[0] >> 4);
+        type = (byte)(data[0] & 0x0F);
+        code = data[1];
+        sessionId = BinaryPrimitives.ReadUInt16BigEndian(data[2..]);
+        length = BinaryPrimitives.ReadUInt16BigEndian(data[4..]);
+    }
+
+    internal static void WriteHeader(Span<byte> header, byte version, byte type, byte code, ushort sessionId, ushort length)
+    {
+        header[0] = (byte)((version << 4) | type);
+        header[1] = code;
+        BinaryPrimitives.WriteUInt16BigEndian(header[2..], sessionId);
+        BinaryPrimitives.WriteUInt16BigEndian(header[4..], length);
     }
 
     public override string Summary => $"PPPoE [ses 0x{_sessionId:x}]{(_code != 0 ? $" code 0x{_code:x2}" : "")} len {_length?.ToString() ?? "auto"}";

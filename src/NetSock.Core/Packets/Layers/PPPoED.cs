@@ -41,11 +41,8 @@ public sealed class PPPoED : Layer
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
     {
         DecodeException.Need(data, 6, Name);
-        _version = (byte)(data[0] >> 4);
-        _type = (byte)(data[0] & 0x0F);
-        _code = data[1];
-        _sessionId = BinaryPrimitives.ReadUInt16BigEndian(data[2..]);
-        _length = BinaryPrimitives.ReadUInt16BigEndian(data[4..]);
+        PPPoE.ReadHeader(data, out _version, out _type, out _code, out _sessionId, out ushort length);
+        _length = length;
         int tags = Math.Min(_length.Value, data.Length - 6);     // a length past the frame: the tags are what is there (as Scapy reads)
         _tags = data.Slice(6, tags).ToArray();
         context.PayloadLength = 0;                               // what follows the tags is padding
@@ -54,10 +51,7 @@ public sealed class PPPoED : Layer
 
     protected internal override void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index)
     {
-        header[0] = (byte)((_version << 4) | _type);
-        header[1] = _code;
-        BinaryPrimitives.WriteUInt16BigEndian(header[2..], _sessionId);
-        BinaryPrimitives.WriteUInt16BigEndian(header[4..], _length ?? (ushort)(_tags.Length + payload.Length));
+        PPPoE.WriteHeader(header, _version, _type, _code, _sessionId, _length ?? (ushort)(_tags.Length + payload.Length));
         _tags.CopyTo(header[6..]);
     }
 
