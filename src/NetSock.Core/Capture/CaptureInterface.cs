@@ -37,7 +37,7 @@ public sealed record CaptureInterface(
 
     private static CaptureInterface Describe(LibPcapLiveDevice device)
     {
-        var nic = device.Interface;
+        var nic = device.Interface!;     // every listed device has its interface record
         const uint Loopback = 0x1, Up = 0x2, Running = 0x4;
         byte[]? mac = nic.MacAddress?.GetAddressBytes();
         return new CaptureInterface(
