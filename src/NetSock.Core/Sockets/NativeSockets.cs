@@ -19,6 +19,12 @@ internal static partial class NativeSockets
     [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
     private static unsafe partial nint recv(nint fd, byte* buffer, nint length, int flags);
 
+    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    private static unsafe partial int setsockopt(int fd, int level, int name, void* value, uint length);
+
+    /// <summary>setsockopt(2) with an int value on a bare descriptor; false (errno in GetLastPInvokeError) when refused.</summary>
+    internal static unsafe bool SetOption(int fd, int level, int name, int value) => setsockopt(fd, level, name, &value, sizeof(int)) == 0;
+
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static unsafe partial int poll(byte* fds, nuint count, int timeout);
 
@@ -101,24 +107,29 @@ internal static partial class NativeSockets
     /// Waits on the calling thread until the socket is ready for <paramref name="events"/>, in slices of at most 100 ms
     /// so a cancellation is seen at once; false when <paramref name="deadline"/> (Environment.TickCount64) passes first.
     /// </summary>
-    public static unsafe bool WaitReady(Socket socket, short events, long deadline, CancellationToken cancel)
+    public static bool WaitReady(Socket socket, short events, long deadline, CancellationToken cancel)
     {
-        Span<byte> fd = stackalloc byte[8];
         while (true)
         {
             cancel.ThrowIfCancellationRequested();
             long left = deadline - Environment.TickCount64;
             if (left <= 0) return false;
-            BinaryPrimitives.WriteInt32LittleEndian(fd, (int)socket.SafeHandle.DangerousGetHandle());
-            BinaryPrimitives.WriteInt16LittleEndian(fd[4..], events);
-            BinaryPrimitives.WriteInt16LittleEndian(fd[6..], 0);
-            int ready;
-            fixed (byte* p = fd)
-                ready = poll(p, 1, (int)Math.Min(left, 100));
+            int ready = Poll((int)socket.SafeHandle.DangerousGetHandle(), events, (int)Math.Min(left, 100));
             if (ready > 0) return true;
             if (ready < 0 && Marshal.GetLastPInvokeError() is not 4)
                 throw new SocketException(ErrnoToSocketError(Marshal.GetLastPInvokeError()));
         }
+    }
+
+    /// <summary>poll(2) on one descriptor: above 0 when ready, 0 on timeout, -1 on error (errno in GetLastPInvokeError).</summary>
+    internal static unsafe int Poll(int fd, short events, int milliseconds)
+    {
+        Span<byte> pollfd = stackalloc byte[8];
+        BinaryPrimitives.WriteInt32LittleEndian(pollfd, fd);
+        BinaryPrimitives.WriteInt16LittleEndian(pollfd[4..], events);
+        BinaryPrimitives.WriteInt16LittleEndian(pollfd[6..], 0);
+        fixed (byte* p = pollfd)
+            return poll(p, 1, milliseconds);
     }
 
     private static int ErrnoToSocketError(int errno) => errno switch

@@ -54,10 +54,10 @@ public sealed class GetSniffedPacketCommand : NetSockCmdlet
     [ValidateRange(64, 262144)]
     public int SnapLength { get; set; } = 262144;
 
-    /// <summary>The kernel's capture buffer, in bytes (tcpdump -B, in KiB there).</summary>
+    /// <summary>The kernel's capture buffer, in bytes (tcpdump -B, in KiB there); 64 MiB by default, so bursts wait rather than drop.</summary>
     [Parameter(ParameterSetName = LiveSet)]
     [ValidateRange(65536, int.MaxValue)]
-    public int BufferSize { get; set; } = 16 * 1024 * 1024;
+    public int BufferSize { get; set; } = 64 * 1024 * 1024;
 
     /// <summary>Emits a statistics object (received, dropped by the kernel and the interface, delivered) after the packets.</summary>
     [Parameter]
