@@ -26,6 +26,7 @@
         'Get-CaptureInterface'
         'Get-SniffedPacket'
         'Export-Pcap'
+        'Send-RawPacket'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -32,9 +32,13 @@ public sealed class LiveCapture : IDisposable
         _name = name;
     }
 
-    /// <summary>Opens <paramref name="interfaceName"/>, compiles <paramref name="filter"/> (BPF) and starts capturing.</summary>
+    /// <summary>
+    /// Opens <paramref name="interfaceName"/>, compiles <paramref name="filter"/> (BPF) and starts capturing.
+    /// <paramref name="immediate"/> delivers each packet at once (send-and-receive); <paramref name="incomingOnly"/> keeps
+    /// the packets this host sends out of the capture (PACKET_IGNORE_OUTGOING), as loopback always does.
+    /// </summary>
     public static LiveCapture Start(string interfaceName, string? filter, int snapLength = 262144, bool promiscuous = false,
-        int bufferSize = 64 * 1024 * 1024)
+        int bufferSize = 64 * 1024 * 1024, bool immediate = false, bool incomingOnly = false)
     {
         LibPcapLiveDevice device;
         try
@@ -57,7 +61,7 @@ public sealed class LiveCapture : IDisposable
                 BufferSize = bufferSize,
                 // Not immediate mode: there libpcap's read never times out, so pcap_next_ex would block with nothing
                 // arriving. A 20 ms read timeout delivers packets within 20 ms and lets a stop be seen.
-                Immediate = false,
+                Immediate = immediate,
                 ReadTimeout = 20,
             });
         }
@@ -70,7 +74,7 @@ public sealed class LiveCapture : IDisposable
                 : new NetSockException("CaptureOpenFailed", NetSockErrorKind.ResourceUnavailable, $"libpcap could not open {interfaceName}: {e.Message}", interfaceName, e);
         }
         capture._linkType = (LinkType)(int)device.LinkType;
-        capture.UseLibpcapDirectly((device.Flags & 0x1) != 0);    // PCAP_IF_LOOPBACK
+        capture.UseLibpcapDirectly(incomingOnly || (device.Flags & 0x1) != 0);    // PCAP_IF_LOOPBACK
         try
         {
             if (!string.IsNullOrWhiteSpace(filter)) device.Filter = filter;
@@ -85,7 +89,7 @@ public sealed class LiveCapture : IDisposable
         return capture;
     }
 
-    private unsafe void UseLibpcapDirectly(bool loopback)
+    private unsafe void UseLibpcapDirectly(bool incomingOnly)
     {
         if (!Libpcap.Available) return;
         _handle = _device.Handle.DangerousGetHandle();
@@ -99,17 +103,17 @@ public sealed class LiveCapture : IDisposable
         // On loopback every packet passes twice, going out and coming in, and libpcap drops the outgoing copy after the
         // kernel queued it: PACKET_IGNORE_OUTGOING (Linux 4.20) keeps that copy out of the capture buffer, which then
         // holds twice as many packets. What is delivered is the same; where the kernel refuses, nothing changes.
-        if (loopback) Sockets.NativeSockets.SetOption(_fd, 263 /* SOL_PACKET */, 23 /* PACKET_IGNORE_OUTGOING */, 1);
+        if (incomingOnly) Sockets.NativeSockets.SetOption(_fd, 263 /* SOL_PACKET */, 23 /* PACKET_IGNORE_OUTGOING */, 1);
     }
 
-    /// <summary>The next packet, waiting up to about <paramref name="milliseconds"/> (in libpcap's 20 ms read timeouts); null when none came.</summary>
+    /// <summary>The next packet, waiting up to about <paramref name="milliseconds"/> (0: only one already queued); null when none came.</summary>
     public Packet? Take(int milliseconds, CancellationToken cancel)
     {
         long until = Environment.TickCount64 + milliseconds;
         while (true)
         {
             cancel.ThrowIfCancellationRequested();
-            if (NextPacket() is { } packet)
+            if (NextPacket((int)Math.Clamp(until - Environment.TickCount64, 0, 20)) is { } packet)
             {
                 _delivered++;
                 return packet;
@@ -118,8 +122,8 @@ public sealed class LiveCapture : IDisposable
         }
     }
 
-    /// <summary>One pcap_next_ex: a packet, or null when the read timeout passed with none.</summary>
-    private unsafe Packet? NextPacket()
+    /// <summary>One pcap_next_ex: a packet, or null when none came within <paramref name="wait"/> milliseconds.</summary>
+    private unsafe Packet? NextPacket(int wait)
     {
         if (_handle == 0)
         {
@@ -133,7 +137,7 @@ public sealed class LiveCapture : IDisposable
         // on Linux starts only once a packet has come, so a blocking read could wait forever on a quiet interface).
         nint header, data;
         int rc = Libpcap.NextEx(_handle, &header, &data);
-        if (rc == 0 && Sockets.NativeSockets.Poll(_fd, Sockets.NativeSockets.PollIn, 20) > 0)
+        if (rc == 0 && wait > 0 && Sockets.NativeSockets.Poll(_fd, Sockets.NativeSockets.PollIn, wait) > 0)
             rc = Libpcap.NextEx(_handle, &header, &data);
         if (rc == 1)
         {

@@ -62,6 +62,25 @@ public abstract class Layer
     /// <summary>The pcap link type of a packet that starts with this layer (Ethernet, Null, LinuxSll); null for a network layer (Raw).</summary>
     protected internal virtual LinkType? LinkTypeWhenFirst => null;
 
+    /// <summary>
+    /// Scapy's answers(): whether this layer, in a packet that arrived, answers <paramref name="sent"/>, the layer at the
+    /// same place in a packet that was sent. <see cref="Answer.Continue"/> lets the layers above decide; by default a
+    /// layer of the same kind continues and any other does not answer.
+    /// </summary>
+    protected internal virtual Answer Answers(Layer sent, AnswerContext context) => sent.GetType() == GetType() ? Answer.Continue : Answer.No;
+
+    /// <summary>
+    /// Whether this layer, quoted in an ICMP or ICMPv6 error, is <paramref name="sent"/> (the same addresses, ports,
+    /// ids: the fields a router copies back unchanged); by default a layer of the same kind.
+    /// </summary>
+    protected internal virtual bool IsQuoteOf(Layer sent) => sent.GetType() == GetType();
+
+    /// <summary>True for an error message whose payload quotes the datagram that caused it (ICMP 3, 4, 5, 11, 12; ICMPv6 1–4).</summary>
+    protected internal virtual bool QuotesOffender => false;
+
+    /// <summary>True for a link-layer header (Ethernet, 802.1Q, Linux cooked, BSD loopback): reply matching starts above it.</summary>
+    protected internal virtual bool IsLinkHeader => false;
+
     /// <summary>A deep copy: the packet that stacks a layer owns its copy, so the original is left unchanged.</summary>
     public Layer Clone()
     {

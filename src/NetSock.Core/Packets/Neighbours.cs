@@ -16,18 +16,15 @@ internal static class Neighbours
         long now = Environment.TickCount64;
         if (InterfaceCache.TryGetValue(source, out var hit) && hit.Expires > now) return hit.Mac;
         var mac = MacAddress.Zero;
-        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
-        {
-            if (nic.GetIPProperties().UnicastAddresses.Any(a => a.Address.Equals(source)))
-            {
-                byte[] bytes = nic.GetPhysicalAddress().GetAddressBytes();
-                if (bytes.Length == 6) mac = MacAddress.Read(bytes);
-                break;
-            }
-        }
+        byte[]? bytes = InterfaceFor(source)?.GetPhysicalAddress().GetAddressBytes();
+        if (bytes is { Length: 6 }) mac = MacAddress.Read(bytes);
         InterfaceCache[source] = (mac, now + 1000);
         return mac;
     }
+
+    /// <summary>The interface that has <paramref name="address"/> among its own addresses, or null.</summary>
+    public static NetworkInterface? InterfaceFor(IPAddress address) =>
+        NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(nic => nic.GetIPProperties().UnicastAddresses.Any(a => a.Address.Equals(address)));
 
     /// <summary>The MAC the neighbour table has for <paramref name="address"/> (loopback: zero); null when unknown.</summary>
     public static MacAddress? MacFor(IPAddress address)

@@ -25,6 +25,63 @@ internal static partial class NativeSockets
     /// <summary>setsockopt(2) with an int value on a bare descriptor; false (errno in GetLastPInvokeError) when refused.</summary>
     internal static unsafe bool SetOption(int fd, int level, int name, int value) => setsockopt(fd, level, name, &value, sizeof(int)) == 0;
 
+    [LibraryImport("libc", EntryPoint = "sendto", SetLastError = true)]
+    private static unsafe partial nint sendto(nint fd, byte* buffer, nint length, int flags, byte* address, uint addressLength);
+
+    [LibraryImport("libc", EntryPoint = "sendmmsg", SetLastError = true)]
+    private static unsafe partial int sendmmsg(nint fd, byte* headers, uint count, int flags);
+
+    [LibraryImport("libc", EntryPoint = "if_nametoindex", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial uint IfNameToIndex(string name);
+
+    /// <summary>sendto(2) of one datagram or frame; the errno when it fails, else 0.</summary>
+    internal static unsafe int SendTo(nint fd, ReadOnlySpan<byte> data, ReadOnlySpan<byte> address)
+    {
+        fixed (byte* d = data)
+        fixed (byte* a = address)
+            return sendto(fd, d, data.Length, 0, a, (uint)address.Length) < 0 ? Marshal.GetLastPInvokeError() : 0;
+    }
+
+    /// <summary>
+    /// Sends the same datagram or frame <paramref name="count"/> times with sendmmsg(2), up to 1024 per system call;
+    /// returns how many went out and the errno that stopped it (0 when all did). ENOBUFS (a full device queue) is waited out.
+    /// </summary>
+    internal static unsafe (long Sent, int Errno) SendRepeated(nint fd, ReadOnlySpan<byte> data, ReadOnlySpan<byte> address, long count, CancellationToken cancel)
+    {
+        const int Batch = 1024, HeaderSize = 64, IovSize = 16;
+        byte* headers = stackalloc byte[HeaderSize * Batch];
+        byte* iov = stackalloc byte[IovSize];
+        long sent = 0;
+        fixed (byte* d = data)
+        fixed (byte* a = address)
+        {
+            *(nint*)iov = (nint)d;
+            *(nint*)(iov + 8) = data.Length;
+            new Span<byte>(headers, HeaderSize * Batch).Clear();
+            for (int i = 0; i < Batch; i++)
+            {
+                byte* h = headers + i * HeaderSize;       // struct msghdr: name, namelen, iov, iovlen, control, controllen, flags
+                *(nint*)h = (nint)a;
+                *(uint*)(h + 8) = (uint)address.Length;
+                *(nint*)(h + 16) = (nint)iov;
+                *(nint*)(h + 24) = 1;
+            }
+            while (sent < count)
+            {
+                cancel.ThrowIfCancellationRequested();
+                int n = sendmmsg(fd, headers, (uint)Math.Min(Batch, count - sent), 0);
+                if (n < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno is 105 or 11 or 4) { Thread.Sleep(1); continue; }    // ENOBUFS, EAGAIN, EINTR
+                    return (sent, errno);
+                }
+                sent += n;
+            }
+        }
+        return (sent, 0);
+    }
+
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static unsafe partial int poll(byte* fds, nuint count, int timeout);
 

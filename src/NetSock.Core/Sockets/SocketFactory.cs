@@ -77,7 +77,7 @@ public static class SocketFactory
     }
 
     /// <summary>socket(): .NET first, libc where .NET does not pass the protocol through (raw IP protocol 102, AF_PACKET).</summary>
-    private static Socket Create(AddressFamily family, SocketType type, int protocol)
+    internal static Socket Create(AddressFamily family, SocketType type, int protocol)
     {
         int wireProtocol = family == AddressFamily.Packet ? (ushort)IPAddress.HostToNetworkOrder((short)protocol) : protocol;
         string what = $"a {SocketSymbols.TypeName(type)} socket of family {SocketSymbols.FamilyName(family)} with protocol {SocketSymbols.ProtocolName(protocol, family)}";

@@ -59,6 +59,11 @@ public sealed class Arp : Layer
     [Field("Target IPv4 address (the one asked about in a request)", Alias = "pdst")]
     public IPAddress TargetProtocolAddress { get => _targetAddress; set => Set(ref _targetAddress, RequireV4(value, nameof(TargetProtocolAddress))); }
 
+    /// <summary>An is-at from the address a who-has asked for.</summary>
+    protected internal override Answer Answers(Layer sent, AnswerContext context) =>
+        sent is Arp s && s._operation == ArpOperation.WhoHas && _operation == ArpOperation.IsAt && Equals(_senderAddress, s._targetAddress)
+            ? Answer.Yes : Answer.No;
+
     protected internal override int HeaderLength => 28;
 
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)

@@ -31,6 +31,8 @@ public sealed class Dot1Q : Layer
     [Field("EtherType of the payload; auto: from the layer above, as on Ethernet (0x0800 IPv4, 0x86DD IPv6, 0x0806 ARP, 0x8100 another tag; 0 when nothing follows)", Alias = "type")]
     public ushort? Type { get => _type; set => Set(ref _type, value); }
 
+    protected internal override bool IsLinkHeader => true;
+
     protected internal override int HeaderLength => 4;
 
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)

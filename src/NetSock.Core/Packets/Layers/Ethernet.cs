@@ -21,6 +21,8 @@ public sealed class Ethernet : Layer
 
     protected internal override int HeaderLength => 14;
 
+    protected internal override bool IsLinkHeader => true;
+
     protected internal override LinkType? LinkTypeWhenFirst => LinkType.Ethernet;
 
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)

@@ -31,4 +31,16 @@ public abstract class IPLayer : Layer
         return Checksum.Fold(Checksum.Add(Checksum.Add(sum, header), payload));
     }
 
+    /// <summary>A reply comes from where the packet went (or from anyone, to a broadcast or multicast) back to its source.</summary>
+    protected internal override Answer Answers(Layer sent, AnswerContext context) =>
+        sent is IPLayer ip && sent.GetType() == GetType() &&
+        (EffectiveSource.Equals(ip.EffectiveDestination) || IsGroup(ip.EffectiveDestination)) && EffectiveDestination.Equals(ip.EffectiveSource)
+            ? Answer.Continue : Answer.No;
+
+    /// <summary>A quoted header has the sent packet's own addresses.</summary>
+    protected internal override bool IsQuoteOf(Layer sent) =>
+        sent is IPLayer ip && sent.GetType() == GetType() && EffectiveSource.Equals(ip.EffectiveSource) && EffectiveDestination.Equals(ip.EffectiveDestination);
+
+    private static bool IsGroup(IPAddress address) => address.IsIPv6Multicast ||
+        (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && (address.Equals(IPAddress.Broadcast) || (address.GetAddressBytes()[0] & 0xF0) == 0xE0));
 }

@@ -73,6 +73,20 @@ public sealed class IcmpV6 : Layer
 
     private bool HasTarget => _type is 135 or 136;
 
+    /// <summary>Echo 128 → 129 with the same Id and Seq; a neighbour solicitation 135 → advertisement 136 for the same
+    /// target; a router solicitation 133 → advertisement 134.</summary>
+    protected internal override Answer Answers(Layer sent, AnswerContext context) => sent is IcmpV6 s && (s._type, _type) switch
+    {
+        (128, 129) => _id == s._id && _seq == s._seq,
+        (135, 136) => Target.Equals(s.Target),
+        (133, 134) => true,
+        _ => false,
+    } ? Answer.Yes : Answer.No;
+
+    protected internal override bool IsQuoteOf(Layer sent) => sent is IcmpV6 s && _type == s._type && _id == s._id && _seq == s._seq;
+
+    protected internal override bool QuotesOffender => IsError;
+
     protected internal override int HeaderLength => HasTarget ? 24 : 8;
 
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)

@@ -11,6 +11,8 @@ public sealed class Loopback : Layer
     [Field("Address family in host order (2 IPv4; 10, 24, 28 or 30 IPv6 by OS); auto: from the layer above", Alias = "type")]
     public uint? Family { get => _family; set => Set(ref _family, value); }
 
+    protected internal override bool IsLinkHeader => true;
+
     protected internal override int HeaderLength => 4;
 
     protected internal override LinkType? LinkTypeWhenFirst => LinkType.Null;
@@ -61,6 +63,8 @@ public sealed class LinuxSll : Layer
 
     [Field("EtherType of the payload; auto: from the layer above", Alias = "proto")]
     public ushort? Protocol { get => _protocol; set => Set(ref _protocol, value); }
+
+    protected internal override bool IsLinkHeader => true;
 
     protected internal override int HeaderLength => 16;
 

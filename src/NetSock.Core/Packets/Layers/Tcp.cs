@@ -53,6 +53,24 @@ public sealed class Tcp : Layer
     [Field("Options: MSS=1460, WScale=7, SAckOK, Timestamp=1,0, SAck=a-b, NOP, EOL (padded with EOL to 4 bytes)", Alias = "options")]
     public TcpOption[] Options { get => _options.ToArray(); set => Set(ref _options, new List<TcpOption>(value ?? Array.Empty<TcpOption>())); }
 
+    /// <summary>
+    /// Scapy's TCP.answers: the ports swapped; nothing answers a RST; unless a bare SYN was sent, the reply's sequence number
+    /// is within 2 of the sent acknowledgment; a RST without ACK then answers; else the reply acknowledges what was sent
+    /// (its ack within 2 plus the sent payload of the sent sequence number).
+    /// </summary>
+    protected internal override Answer Answers(Layer sent, AnswerContext context)
+    {
+        if (sent is not Tcp s || s._flags.HasFlag(TcpFlags.Rst) || _sport != s._dport || _dport != s._sport) return Answer.No;
+        if (!(s._flags.HasFlag(TcpFlags.Syn) && !s._flags.HasFlag(TcpFlags.Ack)) && Distance(s._ack, _seq) > 2) return Answer.No;
+        if (_flags.HasFlag(TcpFlags.Rst) && !_flags.HasFlag(TcpFlags.Ack)) return Answer.Yes;
+        return Distance(s._seq, _ack) > 2 + (uint)context.SentPayloadLength ? Answer.No : Answer.Yes;
+    }
+
+    private static uint Distance(uint a, uint b) => Math.Min(a - b, b - a);
+
+    /// <summary>A quoted TCP header has the sent ports and sequence number (the first 8 bytes, all RFC 792 promises).</summary>
+    protected internal override bool IsQuoteOf(Layer sent) => sent is Tcp s && _sport == s._sport && _dport == s._dport && _seq == s._seq;
+
     protected internal override int HeaderLength => 20 + ((_options.Sum(o => o.Length) + 3) & ~3);
 
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)

@@ -25,6 +25,13 @@ public sealed class Udp : Layer
     [Field("Checksum over the pseudo-header, header and payload; auto: computed (0xFFFF when it comes out 0)", Alias = "chksum")]
     public ushort? Checksum { get => _checksum; set => Set(ref _checksum, value); }
 
+    /// <summary>A UDP reply comes back with the ports swapped.</summary>
+    protected internal override Answer Answers(Layer sent, AnswerContext context) =>
+        sent is Udp s && _sport == s._dport && _dport == s._sport ? Answer.Yes : Answer.No;
+
+    /// <summary>A quoted UDP header has the sent ports.</summary>
+    protected internal override bool IsQuoteOf(Layer sent) => sent is Udp s && _sport == s._sport && _dport == s._dport;
+
     protected internal override int HeaderLength => 8;
 
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
