@@ -93,6 +93,40 @@ Describe 'Export-Pcap and Get-SniffedPacket -Path' {
         }
     }
 
+    Context 'with -WhatIf and -Confirm' {
+        BeforeEach {
+            $path = Join-Path ([IO.Path]::GetTempPath()) "netsock-whatif-$([guid]::NewGuid()).pcap"
+        }
+        AfterEach {
+            Remove-Item -LiteralPath $path -Force -Confirm:$false -ErrorAction Ignore
+        }
+
+        It 'writes no file and no packets with -WhatIf' {
+            New-TestPackets 3 | Export-Pcap $path -WhatIf
+            Test-Path -LiteralPath $path | Should -BeFalse
+        }
+
+        It 'leaves an existing file byte-identical with -Append -WhatIf' {
+            New-TestPackets 2 | Export-Pcap $path
+            $before = [Convert]::ToHexString([IO.File]::ReadAllBytes($path))
+            New-TestPackets 3 | Export-Pcap $path -Append -WhatIf
+            [Convert]::ToHexString([IO.File]::ReadAllBytes($path)) | Should -Be $before
+            (Get-SniffedPacket -Path $path).Count | Should -Be 2
+        }
+
+        It 'writes normally with -Confirm:$false, even where $ConfirmPreference would ask' {
+            $packets = New-TestPackets 3
+            # In a child scope, so the preference does not reach AfterEach.
+            & { $ConfirmPreference = 'Low'; $packets | Export-Pcap $path -Confirm:$false }
+            Test-Path -LiteralPath $path | Should -BeTrue
+            $back = Get-SniffedPacket -Path $path
+            $back.Count | Should -Be 3
+            for ($i = 0; $i -lt 3; $i++) {
+                [Convert]::ToHexString($back[$i].Bytes) | Should -Be ([Convert]::ToHexString($packets[$i].Bytes))
+            }
+        }
+    }
+
     Context 'when a file is missing or damaged' {
         It 'reports a missing file' {
             Get-SniffedPacket -Path (Join-Path $TestDrive 'nope.pcap') -ErrorVariable err -ErrorAction SilentlyContinue

@@ -10,15 +10,24 @@ BeforeAll {
     function Start-Chatter {
         # A thread job that sends a UDP datagram to 127.0.0.1:<Port> every 100 ms for a few seconds, so a capture that
         # starts at any moment in that time sees traffic (no race with the capture's start).
-        param([int] $Port, [string] $Text = 'chatter', [int] $Times = 50)
-        Start-ThreadJob -ThrottleLimit 64 -ArgumentList $env:NETSOCK_MODULE, $Port, $Text, $Times -ScriptBlock {
-            param($module, $port, $text, $times)
+        # Each datagram is "<Text> <n>"; with -Verbatim it is <Text> alone, so its length is known.
+        param([int] $Port, [string] $Text = 'chatter', [int] $Times = 50, [switch] $Verbatim)
+        Start-ThreadJob -ThrottleLimit 64 -ArgumentList $env:NETSOCK_MODULE, $Port, $Text, $Times, $Verbatim.IsPresent -ScriptBlock {
+            param($module, $port, $text, $times, $verbatim)
             Import-Module $module
-            1..$times | ForEach-Object { Send-Datagram 127.0.0.1 $port "$text $_"; Start-Sleep -Milliseconds 100 }
+            1..$times | ForEach-Object { Send-Datagram 127.0.0.1 $port $(if ($verbatim) { $text } else { "$text $_" }); Start-Sleep -Milliseconds 100 }
         }
     }
 
     function Get-FreePort { Get-Random -Minimum 30000 -Maximum 60000 }
+
+    function Get-LoPromiscuity {
+        # lo's promiscuity counter (each promiscuous capture raises it by one); where ip -d -j does not give it, 1 or 0
+        # from IFF_PROMISC (0x100) in /sys/class/net/lo/flags.
+        $link = @(& ip -d -j link show lo | ConvertFrom-Json)[0]
+        if ($link.PSObject.Properties['promiscuity']) { return [int]$link.promiscuity }
+        if ([Convert]::ToInt32((Get-Content /sys/class/net/lo/flags -Raw).Trim(), 16) -band 0x100) { 1 } else { 0 }
+    }
 }
 
 Describe 'Get-SniffedPacket' {
@@ -61,6 +70,88 @@ Describe 'Get-SniffedPacket' {
             $first = Get-SniffedPacket lo -Filter "udp dst port $port" -Timeout 15 | Select-Object -First 1
             $first.Number | Should -Be 1
             (Get-SniffedPacket lo -Filter "udp dst port $port" -Count 2 -Timeout 15).Count | Should -Be 2
+        }
+
+        It 'keeps -SnapLength bytes of each packet and reports the length on the wire as OriginalLength' -Tag 'Root' -Skip:$NoRoot {
+            $port = Get-FreePort
+            $null = Start-Chatter -Port $port -Text ('x' * 200) -Verbatim
+            $packet = Get-SniffedPacket lo -Filter "udp dst port $port" -SnapLength 64 -Count 1 -Timeout 15
+            @($packet).Count | Should -Be 1
+            $packet.CapturedLength | Should -Be 64
+            $packet.Length | Should -Be 64
+            $packet.Bytes.Length | Should -Be 64
+            $packet.OriginalLength | Should -Be (14 + 20 + 8 + 200)     # Ethernet, IPv4, UDP, the 200-byte payload
+            # The headers within the 64 bytes still decode; the payload is cut to what is left of them.
+            $packet.Udp.DestinationPort | Should -Be $port
+            $packet.IPv4.TotalLength | Should -Be (20 + 8 + 200)
+            $packet.Raw.Load.Length | Should -Be (64 - 14 - 20 - 8)
+        }
+
+        It 'counts what a small -BufferSize drops while the pipeline is blocked, once per datagram, and warns' -Tag 'Root' -Skip:$NoRoot {
+            $port = Get-FreePort
+            $chatter = Start-Chatter -Port $port -Text 'first'
+            # 100,000 datagrams as fast as python3 sends them, on an unconnected socket (no ECONNREFUSED from the
+            # port unreachable replies).
+            $flood = "import socket`ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)`nfor i in range(100000): s.sendto(b'flood', ('127.0.0.1', $port))"
+            $n = 0
+            # The first packet (the chatter's) blocks the pipeline: the chatter stops, then the flood is sent while
+            # nothing reads the capture, so the 64 KiB buffer must overflow. Afterwards nothing more comes to the
+            # port, so the buffer is empty again long before -Timeout ends the capture.
+            $out = Get-SniffedPacket lo -Filter "udp dst port $port" -BufferSize 65536 -Statistics -Timeout 8 -WarningVariable warnings -WarningAction SilentlyContinue |
+                ForEach-Object {
+                    if ($n++ -eq 0) {
+                        $chatter | Stop-Job
+                        & python3 -c $flood
+                        if ($LASTEXITCODE -ne 0) { throw "python3 failed to send the flood (exit $LASTEXITCODE)." }
+                    }
+                    $_
+                }
+            $stats = @($out | Where-Object { $_ -is [NetSock.Capture.CaptureStatistics] })
+            $packets = @($out | Where-Object { $_ -is [NetSock.Packets.Packet] })
+            $stats.Count | Should -Be 1
+            $stats[0].KernelDropped | Should -BeGreaterThan 0
+            $stats[0].Delivered | Should -Be $packets.Count
+            # Loopback's outgoing copies are kept out of the capture, so each datagram is received once: every one the
+            # kernel saw was either delivered or dropped (nothing is left in the buffer at the end).
+            $stats[0].Received | Should -Be ($stats[0].Delivered + $stats[0].KernelDropped)
+            @($warnings).Count | Should -Be 1
+            "$($warnings[0])" | Should -Match 'dropped'
+            "$($warnings[0])" | Should -Match "\b$($stats[0].KernelDropped)\b"
+        }
+
+        It 'with -Promiscuous:<Promiscuous>, raises lo''s promiscuity during the capture only if asked, and leaves it as it was after' -Tag 'Root' -Skip:$NoRoot -ForEach @(
+            @{ Promiscuous = $true }
+            @{ Promiscuous = $false }
+        ) {
+            $port = Get-FreePort
+            $before = Get-LoPromiscuity
+            $null = Start-Chatter -Port $port
+            # The capture, in a thread job, writes a line for each packet: a line written after a reading of the
+            # counter proves the capture was still open when it was read.
+            $capture = Start-ThreadJob -ThrottleLimit 64 -ArgumentList $env:NETSOCK_MODULE, $port, $Promiscuous -ScriptBlock {
+                param($module, $port, $promiscuous)
+                Import-Module $module
+                Get-SniffedPacket lo -Filter "udp dst port $port" -Promiscuous:$promiscuous -Timeout 4 | ForEach-Object { "packet $($_.Number)" }
+            }
+            $seen = { @($capture.Output).Count }
+            $deadline = [datetime]::UtcNow.AddSeconds(10)
+            while ((& $seen) -eq 0 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            & $seen | Should -BeGreaterThan 0 -Because 'the capture sees the chatter'
+            $during = Get-LoPromiscuity
+            $seenAtReading = & $seen
+            if ($Promiscuous) {
+                # Poll for up to a few seconds while the capture is open.
+                while ($during -le $before -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20; $during = Get-LoPromiscuity; $seenAtReading = & $seen }
+            }
+            $deadline = [datetime]::UtcNow.AddSeconds(10)
+            while ((& $seen) -le $seenAtReading -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            & $seen | Should -BeGreaterThan $seenAtReading -Because 'a packet captured after the reading shows the capture was open during it'
+            if ($Promiscuous) { $during | Should -BeGreaterThan $before }
+            else { $during | Should -Be $before }
+            $null = $capture | Wait-Job -Timeout 20
+            $capture.State | Should -Be 'Completed'
+            $capture | Receive-Job -ErrorAction Stop | Out-Null
+            Get-LoPromiscuity | Should -Be $before
         }
     }
 

@@ -151,6 +151,32 @@ Describe 'Receive-SocketData' {
             Receive-SocketData $c -Line -Encoding unicode -Timeout 5 | Should -Be @('één', 'twee')
         }
 
+        It 'reads -Count 2 lines of UTF-16 text in -Encoding <Encoding>' -ForEach @(
+            @{ Encoding = 'Unicode' }
+            @{ Encoding = 'BigEndianUnicode' }
+        ) {
+            $bytes = [Text.Encoding]::$Encoding.GetBytes("héllo`nwörld`n")
+            Send-Raw $a $bytes
+            Receive-SocketData $c -Line -Count 2 -Encoding $Encoding -Timeout 5 | Should -BeExactly @('héllo', 'wörld')
+            $c.BytesReceived | Should -Be 24
+        }
+
+        It 'joins a UTF-16 code unit split across two sends in -Encoding <Encoding> (first <First> bytes, then the rest)' -ForEach @(
+            # "héllo`n" is bytes 0-11: 11 splits the line feed; 15 splits the 'ö' (bytes 14-15); 1 splits the 'h'.
+            @{ Encoding = 'Unicode'; First = 11 }
+            @{ Encoding = 'Unicode'; First = 15 }
+            @{ Encoding = 'Unicode'; First = 1 }
+            @{ Encoding = 'BigEndianUnicode'; First = 11 }
+            @{ Encoding = 'BigEndianUnicode'; First = 15 }
+            @{ Encoding = 'BigEndianUnicode'; First = 1 }
+        ) {
+            $bytes = [Text.Encoding]::$Encoding.GetBytes("héllo`nwörld`n")
+            $chunks = [byte[]]$bytes[0..($First - 1)], [byte[]]$bytes[$First..($bytes.Length - 1)]
+            $jobs.Add((Start-DelayedSend $a -Chunks $chunks -Milliseconds 100))
+            Receive-SocketData $c -Line -Count 2 -Encoding $Encoding -Timeout 10 | Should -BeExactly @('héllo', 'wörld')
+            $c.BytesReceived | Should -Be 24
+        }
+
         It 'streams each line out as it arrives' {
             $chunks = [byte[]][Text.Encoding]::ASCII.GetBytes("first`n"), [byte[]][Text.Encoding]::ASCII.GetBytes("second`n")
             $jobs.Add((Start-DelayedSend $a -Chunks $chunks -Milliseconds 700 -Close))

@@ -14,6 +14,7 @@ public sealed class ExportPcapCommand : NetSockCmdlet
 {
     private CaptureFileWriter? _writer;
     private string? _file;
+    private bool _declined;
 
     /// <summary>The file to write (.pcapng chooses pcapng unless -Format says otherwise).</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -49,7 +50,13 @@ public sealed class ExportPcapCommand : NetSockCmdlet
         {
             if (_writer is null)
             {
-                if (!ShouldProcess(_file, Append ? "Append packets" : "Write packets")) return;
+                if (_declined) return;
+                // Asked once per file, not per packet: -WhatIf says one line, and a "no" skips the whole stream.
+                if (!ShouldProcess(_file, Append ? "Append packets" : "Write packets"))
+                {
+                    _declined = true;
+                    return;
+                }
                 var format = Format ?? (_file!.EndsWith(".pcapng", StringComparison.OrdinalIgnoreCase) ? CaptureFileFormat.PcapNg : CaptureFileFormat.Pcap);
                 _writer = CaptureFileWriter.Create(_file!, format, packet.LinkType, Append, Nanosecond);
             }
