@@ -9,6 +9,8 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('NetSock.Format.ps1xml')
+    # Loaded before the types file, which names NetSock.Packets.Packet as the target of deserialized packets.
+    RequiredAssemblies   = @('NetSock.Core.dll')
     TypesToProcess       = @('NetSock.Types.ps1xml')
     CmdletsToExport      = @(
         'New-NetSocket'

@@ -118,11 +118,8 @@ function Invoke-Build {
     Copy-Item (Join-Path $bin 'NetSock.dll'), (Join-Path $bin 'NetSock.Core.dll') $ModuleDir
     Get-ChildItem $bin -Filter '*.dll' | Where-Object Name -notin 'NetSock.dll', 'NetSock.Core.dll' | Copy-Item -Destination $deps
     Copy-Item (Join-Path $bin 'runtimes') $deps -Recurse -ErrorAction Ignore
-    Copy-Item (Join-Path $bin 'NetSock.Format.ps1xml') $ModuleDir
+    Copy-Item (Join-Path $bin '*.ps1xml') $ModuleDir
     Copy-Item (Join-Path $Root 'NetSock.psd1') $ModuleDir
-    # Packet's layer properties ($p.IPv4, $p.Tcp) come from the layer registry, in a child pwsh that loads the fresh dll.
-    $typesFile = Join-Path $ModuleDir 'NetSock.Types.ps1xml'
-    Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$(Join-Path $ModuleDir 'NetSock.dll')'; [NetSock.Commands.TypeData]::Write('$typesFile')")
     & (Join-Path $Root 'tools/Convert-Docs.ps1') -DocsPath (Join-Path $Root 'docs') -OutputPath (Join-Path $ModuleDir 'en-US')
 
     if (Get-ChildItem $ModuleDir -Recurse -Filter 'System.Management.Automation.dll') {

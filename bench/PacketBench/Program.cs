@@ -37,14 +37,14 @@ byte[] frame = Packet.FromLayers(new Layer[]
     new IPv4 { Source = loopback, Destination = loopback },
     new Tcp(),
     new Raw { Load = payload },
-}).Bytes;
+}).GetBytes();
 
 long sink = 0;
 
 int Build()
 {
     var packet = Packet.FromLayers(new Layer[] { new IPv4 { Source = loopback, Destination = loopback }, new Tcp(), new Raw { Load = payload } });
-    return packet.Bytes.Length;
+    return packet.GetBytes().Length;
 }
 
 int DissectPort() => Packet.Dissect(frame).Get<Tcp>()!.DestinationPort;

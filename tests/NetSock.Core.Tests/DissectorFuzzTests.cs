@@ -176,7 +176,7 @@ public sealed class DissectorFuzzTests
             }
 
             stage = "build (Bytes after the change)";
-            _ = packet.Bytes;
+            _ = packet.GetBytes();
             stage = "re-dissect the rebuilt packet";
             var rebuilt = packet.Rebuilt();
             _ = rebuilt.Layers;
@@ -196,7 +196,7 @@ public sealed class DissectorFuzzTests
         _ = packet.MalformedReason;
         _ = packet.Summary;
         _ = packet.ToString();
-        _ = packet.Bytes;
+        _ = packet.GetBytes();
         _ = packet.Length;
         foreach (var layer in packet.Layers)
         {
@@ -411,7 +411,7 @@ public sealed class DissectorFuzzTests
     {
         try
         {
-            var back = Packet.Dissect(Packet.FromLayers(layers).Bytes, LinkType.Ethernet).Layers;
+            var back = Packet.Dissect(Packet.FromLayers(layers).GetBytes(), LinkType.Ethernet).Layers;
             return back.Count > upTo && Enumerable.Range(0, upTo + 1).All(i => back[i].GetType() == layers[i].GetType());
         }
         catch (Exception)
@@ -458,7 +458,7 @@ public sealed class DissectorFuzzTests
     {
         try
         {
-            return Packet.FromLayers(layers).Bytes;
+            return Packet.FromLayers(layers).GetBytes();
         }
         catch (Exception e)
         {

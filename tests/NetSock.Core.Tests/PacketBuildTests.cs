@@ -14,7 +14,7 @@ public class PacketBuildTests
     {
         // bytes(IP(src='127.0.0.1', dst='127.0.0.1')/TCP())
         var p = Packet.FromLayers(new Layer[] { new IPv4 { Source = Lo, Destination = Lo }, new Tcp() });
-        Assert.Equal("450000280001000040067ccd7f0000017f00000100140050000000000000000050022000917c0000", Convert.ToHexString(p.Bytes).ToLowerInvariant());
+        Assert.Equal("450000280001000040067ccd7f0000017f00000100140050000000000000000050022000917c0000", Convert.ToHexString(p.GetBytes()).ToLowerInvariant());
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public class PacketBuildTests
         };
         var p = Packet.FromLayers(new Layer[] { new IPv4 { Source = Lo, Destination = Lo, TimeToLive = 5 }, tcp, new Raw { Load = "hi"u8.ToArray() } });
         Assert.Equal("4500003e000100000506b7b77f0000017f000001001401bb0000000000000000a0122000b9b90000020405b40402080a0000000100000000030307006869",
-            Convert.ToHexString(p.Bytes).ToLowerInvariant());
+            Convert.ToHexString(p.GetBytes()).ToLowerInvariant());
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public class PacketBuildTests
         // bytes(IPv6(src='::1', dst='::1')/UDP()/b'abc')
         var p = Packet.FromLayers(new Layer[] { new IPv6 { Source = IPAddress.IPv6Loopback }, new Udp(), new Raw { Load = "abc"u8.ToArray() } });
         Assert.Equal("60000000000b1140000000000000000000000000000000010000000000000000000000000000000100350035000b3b0a616263",
-            Convert.ToHexString(p.Bytes).ToLowerInvariant());
+            Convert.ToHexString(p.GetBytes()).ToLowerInvariant());
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public class PacketBuildTests
             new IPv4 { Source = IPAddress.Parse("198.18.0.1"), Destination = IPAddress.Parse("198.18.0.2") },
             new Udp(),
         });
-        Assert.Equal("02000000000202000000000108004500001c000100004011eea8c6120001c6120002003500350008734c", Convert.ToHexString(p.Bytes).ToLowerInvariant());
+        Assert.Equal("02000000000202000000000108004500001c000100004011eea8c6120001c6120002003500350008734c", Convert.ToHexString(p.GetBytes()).ToLowerInvariant());
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public class PacketBuildTests
     public void AUserSetWrongChecksumAndLengthAreSentVerbatim()
     {
         var p = Packet.FromLayers(new Layer[] { new IPv4 { Source = Lo, Destination = Lo, Checksum = 0xBEEF, TotalLength = 999 }, new Udp { Checksum = 0x1234 } });
-        var back = Packet.Dissect(p.Bytes, LinkType.Raw);
+        var back = Packet.Dissect(p.GetBytes(), LinkType.Raw);
         Assert.Equal((ushort)0xBEEF, back.Get<IPv4>()!.Checksum);
         Assert.Equal((ushort)999, back.Get<IPv4>()!.TotalLength);
         Assert.Equal((ushort)0x1234, back.Get<Udp>()!.Checksum);
@@ -93,7 +93,7 @@ public class PacketBuildTests
         Assert.Single(ip.Layers);
         Assert.Equal(64, ip.Get<IPv4>()!.TimeToLive);
         Assert.Null(ip.Get<IPv4>()!.Checksum);      // building did not fill the auto fields of the packet itself
-        _ = ip.Bytes;
+        _ = ip.GetBytes();
         Assert.Null(ip.Get<IPv4>()!.Checksum);
     }
 
@@ -102,10 +102,10 @@ public class PacketBuildTests
     {
         byte[] original = Convert.FromHexString("450000280001000040067ccd7f0000017f00000100140050000000000000000050022000917c0000");
         var p = Packet.Dissect(original, LinkType.Raw);
-        Assert.Same(original, p.Bytes);
+        Assert.Same(original, p.GetBytes());
         p.Get<IPv4>()!.TimeToLive = 1;
-        Assert.Equal(1, p.Bytes[8]);
-        Assert.Equal(0x7c, p.Bytes[10]);           // the decoded checksum is a set field now: kept, as Scapy does
+        Assert.Equal(1, p.GetBytes()[8]);
+        Assert.Equal(0x7c, p.GetBytes()[10]);           // the decoded checksum is a set field now: kept, as Scapy does
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public class PacketBuildTests
             new Udp(),
         });
         Assert.Equal("6000000000302b4020010db800000000000000000000000120010db8000000000000000000000002110400020000000020010db800000000000000000000000320010db8000000000000000000000004003500350008a3fd",
-            Convert.ToHexString(p.Bytes).ToLowerInvariant());
+            Convert.ToHexString(p.GetBytes()).ToLowerInvariant());
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public static class CaptureFiles
     /// <summary>Writes one packet: its bytes, its timestamp (now, for a crafted packet), its original length, interface and link type.</summary>
     public static void Write(CaptureFileWriter writer, Packet packet)
     {
-        byte[] bytes = packet.Bytes;
+        byte[] bytes = packet.GetBytes();
         if (packet.TimestampNanoseconds is { } ns)
             writer.Write(bytes, ns, packet.OriginalLength ?? bytes.Length, packet.Interface, packet.LinkType);
         else

@@ -150,7 +150,7 @@ public sealed class RawSender : IDisposable
     {
         try
         {
-            return packet.Bytes;
+            return packet.GetBytes();
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException)
         {

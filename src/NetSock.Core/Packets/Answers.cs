@@ -32,6 +32,8 @@ public static class Replies
     {
         var r = AboveLink(received.Layers);
         var s = AboveLink(sent.Layers);
+        // On loopback what was sent comes back in as it went out: it never answers itself (UDP 53 > 53 would look swapped).
+        if (NetworkBytes(received, received.Layers.Count - r.Length).SequenceEqual(NetworkBytes(sent, sent.Layers.Count - s.Length))) return false;
         for (int i = 0; i < r.Length && i < s.Length; i++)
         {
             if (i + 1 < r.Length && r[i + 1].QuotesOffender && r[i] is Layers.IPLayer)
@@ -54,6 +56,14 @@ public static class Replies
             if (!quote[i].IsQuoteOf(sent[i])) return false;
         }
         return true;
+    }
+
+    private static ReadOnlySpan<byte> NetworkBytes(Packet packet, int linkLayers)
+    {
+        int offset = 0;
+        for (int i = 0; i < linkLayers; i++) offset += packet.Layers[i].HeaderLength;
+        byte[] bytes = packet.GetBytes();
+        return bytes.AsSpan(Math.Min(offset, bytes.Length));
     }
 
     private static Layer[] AboveLink(IReadOnlyList<Layer> layers)

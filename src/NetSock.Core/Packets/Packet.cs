@@ -5,9 +5,10 @@ namespace NetSock.Packets;
 /// A crafted packet builds its bytes on demand; a dissected one keeps its original bytes, decodes its layers on
 /// first use, and rebuilds only when one of its fields has been changed.
 /// </summary>
-public sealed class Packet
+public sealed class Packet : System.Dynamic.DynamicObject
 {
     private Layer[]? _layers;
+    private LayerList? _layerList;
     private int[]? _decodedVersions;
     private readonly byte[]? _original;
 
@@ -29,7 +30,8 @@ public sealed class Packet
     /// <summary>Dissects bytes that start with a <paramref name="linkType"/> header. Never throws: bad input is marked malformed.</summary>
     public static Packet Dissect(byte[] bytes, LinkType linkType = LinkType.Ethernet) => new(bytes, linkType);
 
-    public IReadOnlyList<Layer> Layers => EnsureDecoded();
+    /// <summary>The layers, lowest first; as text (Export-Csv, string interpolation) their names: "Ethernet/IPv4/Tcp".</summary>
+    public IReadOnlyList<Layer> Layers => _layerList ??= new LayerList(EnsureDecoded());
 
     /// <summary>The first layer with that name or alias (IPv4, IP, Tcp, ...), or null.</summary>
     public Layer? this[string name]
@@ -48,10 +50,14 @@ public sealed class Packet
 
     public bool Has(string name) => this[name] is not null;
 
-    /// <summary>The packet's bytes: the original ones for a dissected packet nobody changed, otherwise built now.</summary>
-    public byte[] Bytes => _original is not null && !Changed() ? _original : Builder.Build(EnsureDecoded());
+    /// <summary>
+    /// The packet's bytes: the original ones for a dissected packet nobody changed, otherwise built now. (In PowerShell
+    /// also the member $p.Bytes, dynamic so that ConvertTo-Json and Export-Csv show <see cref="Hex"/> instead of a
+    /// number per byte.)
+    /// </summary>
+    public byte[] GetBytes() => _original is not null && !Changed() ? _original : Builder.Build(EnsureDecoded());
 
-    public int Length => Bytes.Length;
+    public int Length => GetBytes().Length;
 
     public LinkType LinkType { get; }
 
@@ -85,12 +91,66 @@ public sealed class Packet
     public Packet Stack(params Layer[] layers) => new(EnsureDecoded().Concat(layers).Select(l => l.Clone()).ToArray());
 
     /// <summary>The packet as it goes on the wire, dissected again: every auto field computed (Scapy's show2).</summary>
-    public Packet Rebuilt() => Dissect(Bytes, LinkType);
+    public Packet Rebuilt() => Dissect(GetBytes(), LinkType);
 
     public static Packet operator /(Packet lower, Packet upper) => lower.Stack(upper.EnsureDecoded().ToArray());
     public static Packet operator /(Packet lower, Layer upper) => lower.Stack(upper);
     public static Packet operator /(Packet lower, byte[] payload) => lower.Stack(new Layers.Raw { Load = payload });
     public static Packet operator /(Packet lower, string payload) => lower.Stack(new Layers.Raw { Load = System.Text.Encoding.UTF8.GetBytes(payload) });
+
+    /// <summary>
+    /// A layer by name or alias as a member (in PowerShell $p.IPv4, $p.Tcp, $p.Ether): the first such layer, or null
+    /// when the packet has none. Dynamic, not declared, so Select-Object *, Export-Csv and ConvertTo-Json see the
+    /// packet's own properties only.
+    /// </summary>
+    public override bool TryGetMember(System.Dynamic.GetMemberBinder binder, out object? result)
+    {
+        if (binder.Name.Equals("Bytes", StringComparison.OrdinalIgnoreCase))
+        {
+            result = GetBytes();
+            return true;
+        }
+        var info = LayerRegistry.Find(binder.Name);
+        result = info is null ? null : EnsureDecoded().FirstOrDefault(l => l.GetType() == info.Type);
+        return info is not null;
+    }
+
+    /// <summary>The names of the layers this packet has (tab completion offers them).</summary>
+    public override IEnumerable<string> GetDynamicMemberNames() => EnsureDecoded().Select(l => l.Name).Distinct().Prepend("Bytes");
+
+    /// <summary>Wireshark's Source column: the innermost IP source, else the link source (MAC), else empty.</summary>
+    public string Source => Endpoint(source: true);
+
+    /// <summary>Wireshark's Destination column.</summary>
+    public string Destination => Endpoint(source: false);
+
+    /// <summary>Wireshark's Protocol column: the innermost layer that is not payload (Raw/Padding).</summary>
+    public string Protocol => TopLayer?.Name ?? "";
+
+    /// <summary>Wireshark's Info column, as tcpdump writes it: the innermost layer's summary (ports and flags, ICMP type, ARP question).</summary>
+    public string Info => TopLayer?.Summary ?? "";
+
+    /// <summary>The bytes in hex (lower case, no separators), for text formats such as CSV and JSON.</summary>
+    public string Hex => Convert.ToHexString(GetBytes()).ToLowerInvariant();
+
+    private Layer? TopLayer => EnsureDecoded().LastOrDefault(l => l is not NetSock.Packets.Layers.BytesLayer);
+
+    private string Endpoint(bool source)
+    {
+        var layers = EnsureDecoded();
+        for (int i = layers.Length - 1; i >= 0; i--)
+        {
+            switch (layers[i])
+            {
+                case NetSock.Packets.Layers.IPLayer ip:
+                    return (source ? ip.EffectiveSource : ip.EffectiveDestination).ToString();
+                case NetSock.Packets.Layers.Arp arp:
+                    return (source ? arp.SenderProtocolAddress : arp.TargetProtocolAddress)?.ToString() ?? "";
+            }
+        }
+        var ether = layers.OfType<NetSock.Packets.Layers.Ethernet>().FirstOrDefault();
+        return (source ? ether?.Source : ether?.Destination)?.ToString() ?? "";
+    }
 
     /// <summary>One line like tcpdump's: the layers' summaries.</summary>
     public string Summary => string.Join(" / ", EnsureDecoded().Select(l => l.Summary));
@@ -114,4 +174,14 @@ public sealed class Packet
             if (_layers[i].ChangeCount != _decodedVersions![i]) return true;
         return false;
     }
+}
+
+/// <summary>A packet's layers; its text is their names ("Ethernet/IPv4/Tcp"), as a CSV column or a table cell shows it.</summary>
+public sealed class LayerList : System.Collections.ObjectModel.ReadOnlyCollection<Layer>
+{
+    internal LayerList(IList<Layer> layers) : base(layers)
+    {
+    }
+
+    public override string ToString() => string.Join("/", this.Select(l => l.Name));
 }

@@ -5,7 +5,9 @@ namespace NetSock.Commands;
 
 /// <summary>
 /// Bytes to a packet: a byte[] (also piped byte by byte, as PowerShell unrolls arrays) or a hex string: a plain hex
-/// stream (Wireshark's "Copy as Hex Stream"), bytes separated by spaces, colons or dashes, or tcpdump -xx lines. Layers decode when first read; malformed input is marked, never thrown.
+/// stream (Wireshark's "Copy as Hex Stream"), bytes separated by spaces, colons or dashes, or tcpdump -xx lines; or a
+/// packet that was serialized (Import-Clixml, Start-Job, remoting), rebuilt from its bytes with its capture metadata.
+/// Layers decode when first read; malformed input is marked, never thrown.
 /// </summary>
 [Cmdlet(VerbsData.ConvertTo, "Packet")]
 [OutputType(typeof(Packet))]
@@ -24,9 +26,17 @@ public sealed class ConvertToPacketCommand : NetSockCmdlet
 
     protected override void ProcessRecord()
     {
+        if (InputObject is PSObject serialized && PacketTypeConverter.IsSerializedPacket(serialized))
+        {
+            WriteObject(PacketTypeConverter.FromSerialized(serialized));     // a packet back from a job, remoting or Import-Clixml
+            return;
+        }
         object? input = InputObject is PSObject ps ? ps.BaseObject : InputObject;
         switch (input)
         {
+            case Packet packet:
+                WriteObject(packet);
+                break;
             case byte b:
                 (_loose ??= new List<byte>()).Add(b);
                 break;
@@ -45,7 +55,7 @@ public sealed class ConvertToPacketCommand : NetSockCmdlet
                 break;
             default:
                 WriteNetSockError(new NetSockException("PacketInputInvalid", NetSockErrorKind.InvalidArgument,
-                    $"ConvertTo-Packet takes a byte[] or a hex string, not {input?.GetType().Name ?? "null"}.", input));
+                    $"ConvertTo-Packet takes a byte[], a hex string or a packet that was serialized (Import-Clixml, a job, remoting), not {input?.GetType().Name ?? "null"}.", input));
                 break;
         }
     }

@@ -179,13 +179,13 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
         for (long round = 1; round <= rounds && _looped.Count > 0; round++)
         {
             if (round > 1) Pause(pause);
+            long answeredBefore = _answered;
             foreach (var prepared in _looped)
             {
                 SendCopies(prepared, 1);
                 if (_replies is null && prepared != _looped[^1]) Pause(Interval);
             }
             if (_replies is null) continue;
-            long answeredBefore = _answered;
             long deadline = Environment.TickCount64 + AnswerWaitMilliseconds;
             while (_replies.Waiting > 0 && Environment.TickCount64 < deadline)
                 EmitAnswers(_replies.Collect((int)(deadline - Environment.TickCount64), StopToken));

@@ -111,7 +111,7 @@ public sealed class ScapyLldpTests
     {
         var answer = Answers.Value[i];
         Assert.True(answer.Error is null, $"Scapy could not build {Cases[i].Scapy}: {answer.Error}");
-        Assert.Equal(answer.Hex, Convert.ToHexString(Ours(i).Bytes).ToLowerInvariant());
+        Assert.Equal(answer.Hex, Convert.ToHexString(Ours(i).GetBytes()).ToLowerInvariant());
     }
 
     [ScapyTheory]

@@ -44,7 +44,7 @@ public sealed class ScapyCorpusTests : IClassFixture<ScapyCorpusFixture>
     {
         var answer = _scapy.For(spec);
         Assert.True(answer.Error is null, $"Scapy could not build {spec}: {answer.Error}");
-        Assert.Equal(answer.Hex, Convert.ToHexString(ScapySpec.Build(spec).Bytes).ToLowerInvariant());
+        Assert.Equal(answer.Hex, Convert.ToHexString(ScapySpec.Build(spec).GetBytes()).ToLowerInvariant());
     }
 
     [ScapyTheory]

@@ -21,7 +21,7 @@ public class ArpTests
         // bytes(ARP(pdst='127.0.0.1')): psrc from the route (127.0.0.1), hwsrc the interface's MAC (loopback: zero)
         Assert.Equal("00010800060400010000000000007f0000010000000000007f000001", Build(new Arp { TargetProtocolAddress = IPAddress.Loopback }));
         var arp = new Arp();
-        _ = Packet.FromLayers(new Layer[] { arp }).Bytes;
+        _ = Packet.FromLayers(new Layer[] { arp }).GetBytes();
         Assert.Null(arp.SenderProtocolAddress);     // building filled a copy: the layer keeps its auto fields
     }
 

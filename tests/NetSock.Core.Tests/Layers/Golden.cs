@@ -13,7 +13,7 @@ internal static class Golden
     public static readonly IPAddress S6 = IPAddress.Parse("2001:db8::1");
     public static readonly IPAddress D6 = IPAddress.Parse("2001:db8::2");
 
-    public static string Hex(Packet p) => Convert.ToHexString(p.Bytes).ToLowerInvariant();
+    public static string Hex(Packet p) => Convert.ToHexString(p.GetBytes()).ToLowerInvariant();
 
     public static string Build(params Layer[] layers) => Hex(Packet.FromLayers(layers));
 

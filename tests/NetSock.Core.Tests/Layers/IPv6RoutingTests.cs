@@ -61,7 +61,7 @@ public class IPv6RoutingTests
     {
         // a segment routing header (type 4) of one segment with its last-entry/flags/tag word: kept exactly
         var rt = new IPv6Routing { RoutingType = 4, SegmentsLeft = 0, Reserved = 0x00000000, Data = Convert.FromHexString("20010db8000000000000000000000010") };
-        var p = Packet.Dissect(Packet.FromLayers(new Layer[] { new IPv6 { Source = S6, Destination = D6 }, rt }).Bytes, LinkType.Raw);
+        var p = Packet.Dissect(Packet.FromLayers(new Layer[] { new IPv6 { Source = S6, Destination = D6 }, rt }).GetBytes(), LinkType.Raw);
         var back = p.Get<IPv6Routing>()!;
         Assert.Equal(4, back.RoutingType);
         Assert.Equal(rt.Data, back.Data);

@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Net;
+
+namespace NetSock.Packets;
+
+/// <summary>Converts a value set through a dynamic member (a Scapy field name) to the field's type.</summary>
+internal static class FieldConversion
+{
+    public static object? To(Type type, object? value)
+    {
+        if (value is null || type.IsInstanceOfType(value)) return value;
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        if (target.IsInstanceOfType(value)) return value;
+        try
+        {
+            if (value is string text)
+            {
+                if (target == typeof(IPAddress)) return IPAddress.Parse(text);
+                if (target == typeof(MacAddress)) return MacAddress.Parse(text);
+                if (target == typeof(TcpFlags)) return TcpFlags.Parse(text);
+                if (target == typeof(byte[])) return System.Text.Encoding.UTF8.GetBytes(text);
+                if (target.IsEnum) return Enum.Parse(target, text, ignoreCase: true);
+            }
+            if (target == typeof(TcpFlags)) return (TcpFlags)Convert.ToUInt16(value, CultureInfo.InvariantCulture);
+            if (target.IsEnum) return Enum.ToObject(target, Convert.ChangeType(value, Enum.GetUnderlyingType(target), CultureInfo.InvariantCulture));
+            return Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException or ArgumentException)
+        {
+            throw new ArgumentException($"{value} cannot be converted to {target.Name}: {e.Message}", e);
+        }
+    }
+}

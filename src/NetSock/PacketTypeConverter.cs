@@ -1,0 +1,59 @@
+using System.Management.Automation;
+using NetSock.Packets;
+
+namespace NetSock.Commands;
+
+/// <summary>
+/// Rebuilds a live <see cref="Packet"/> from a deserialized one (Import-Clixml, Start-Job, remoting): its bytes are
+/// dissected again with its link type, and its capture metadata (number, timestamps, interface, original length) is
+/// restored. PowerShell calls it when it rehydrates "Deserialized.NetSock.Packets.Packet" and for a
+/// [NetSock.Packets.Packet] cast; ConvertTo-Packet calls it too.
+/// </summary>
+public sealed class PacketTypeConverter : PSTypeConverter
+{
+    public override bool CanConvertFrom(object sourceValue, Type destinationType) =>
+        destinationType == typeof(Packet) && sourceValue is PSObject ps && IsSerializedPacket(ps);
+
+    public override object ConvertFrom(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase) =>
+        sourceValue is PSObject ps && IsSerializedPacket(ps)
+            ? FromSerialized(ps)
+            : throw new PSInvalidCastException($"Only a serialized NetSock packet (with Bytes and LinkType) converts to a Packet, not {sourceValue}.");
+
+    public override bool CanConvertTo(object sourceValue, Type destinationType) => false;
+
+    public override object ConvertTo(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase) =>
+        throw new PSInvalidCastException($"A Packet does not convert to {destinationType}.");
+
+    /// <summary>
+    /// True for a PSObject that carries a serialized packet: its bytes as Hex (or Bytes) and its LinkType — a deserialized
+    /// Packet, or an object made like one (Import-Csv of Export-Csv'd packets).
+    /// </summary>
+    public static bool IsSerializedPacket(PSObject ps) =>
+        ps.BaseObject is not Packet && (ps.Properties["Hex"]?.Value is not null || ps.Properties["Bytes"]?.Value is not null) &&
+        (ps.TypeNames.Contains("Deserialized.NetSock.Packets.Packet") || ps.Properties["LinkType"] is not null);
+
+    public static Packet FromSerialized(PSObject ps)
+    {
+        byte[] bytes = ps.Properties["Hex"]?.Value is { } hex
+            ? NetSock.Packets.Hex.Parse(hex.ToString()!)
+            : LanguagePrimitives.ConvertTo<byte[]>(ps.Properties["Bytes"].Value);
+        var linkType = Value<LinkType?>(ps, "LinkType") ?? LinkType.Ethernet;
+        var packet = Packet.Dissect(bytes, linkType);
+        packet.Number = Value<long?>(ps, "Number");
+        packet.TimestampNanoseconds = Value<long?>(ps, "TimestampNanoseconds");
+        packet.Timestamp = Value<DateTimeOffset?>(ps, "Timestamp");
+        packet.Interface = Value<string?>(ps, "Interface");
+        packet.OriginalLength = Value<int?>(ps, "OriginalLength");
+        return packet;
+    }
+
+    private static T? Value<T>(PSObject ps, string name)
+    {
+        object? value = ps.Properties[name]?.Value;
+        if (value is PSObject inner && inner.BaseObject is not PSCustomObject) value = inner.BaseObject;
+        if (value is null) return default;
+        // A deserialized enum is its name with the number inside: LinkType comes back as a string or a wrapped int.
+        if (value is PSObject wrapped) value = wrapped.ToString();
+        return LanguagePrimitives.ConvertTo<T>(value);
+    }
+}
