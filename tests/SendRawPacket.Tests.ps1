@@ -121,6 +121,13 @@ Describe 'Send-RawPacket' {
             $out[0].Sent.IcmpV6.Checksum | Should -Not -BeNullOrEmpty
         }
 
+        It 'with -Timeout 0 waits without limit until every packet is answered, then ends' -Tag 'Root' -Skip:$NoRoot {
+            $out = @(New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Icmp -Id 4242 -Seq 1,2,3 | Send-RawPacket -Receive -Timeout 0)
+            $out.Count | Should -Be 3
+            $out.Answered | Should -Be @($true, $true, $true)
+            @($out.Received.Icmp.Seq | Sort-Object) | Should -Be @(1, 2, 3)
+        }
+
         It 'gets a SYN/ACK acknowledging seq + 1 from a port Start-TcpListener listens on' -Tag 'Root' -Skip:$NoRoot {
             $listener = Start-TcpListener -LocalAddress 127.0.0.1 -Port 0
             try {

@@ -7,7 +7,7 @@ namespace NetSock.Packets;
 /// (gopacket's shape). Setting a property through <see cref="Set{T}"/> marks the layer changed, so a dissected
 /// packet knows to rebuild its bytes.
 /// </summary>
-public abstract class Layer : System.Dynamic.DynamicObject
+public abstract class Layer : System.Dynamic.IDynamicMetaObjectProvider, IDynamicMembers
 {
     private int _version;
 
@@ -15,22 +15,25 @@ public abstract class Layer : System.Dynamic.DynamicObject
     /// Scapy's field names as members (in PowerShell, $p.IPv4.ttl reads and sets TimeToLive). Dynamic, not declared,
     /// so Select-Object *, Export-Csv and ConvertTo-Json see each field once, under its own name.
     /// </summary>
-    public override bool TryGetMember(System.Dynamic.GetMemberBinder binder, out object? result)
+    bool IDynamicMembers.TryGetMember(string name, out object? result)
     {
-        var field = Info.FindField(binder.Name);
+        var field = Info.FindField(name);
         result = field?.GetValue(this);
         return field is not null;
     }
 
-    public override bool TrySetMember(System.Dynamic.SetMemberBinder binder, object? value)
+    bool IDynamicMembers.TrySetMember(string name, object? value)
     {
-        var field = Info.FindField(binder.Name);
+        var field = Info.FindField(name);
         if (field is null) return false;
         field.SetValue(this, FieldConversion.To(field.Type, value));
         return true;
     }
 
-    public override IEnumerable<string> GetDynamicMemberNames() =>
+    System.Dynamic.DynamicMetaObject System.Dynamic.IDynamicMetaObjectProvider.GetMetaObject(System.Linq.Expressions.Expression parameter) =>
+        new DynamicMembersMeta(parameter, this);
+
+    IEnumerable<string> IDynamicMembers.MemberNames =>
         Info.Fields.Where(f => f.Alias is not null && !f.Alias.Equals(f.Name, StringComparison.OrdinalIgnoreCase)).Select(f => f.Alias!);
 
     /// <summary>The layer type's declaration: name, description, fields.</summary>

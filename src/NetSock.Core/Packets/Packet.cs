@@ -5,7 +5,7 @@ namespace NetSock.Packets;
 /// A crafted packet builds its bytes on demand; a dissected one keeps its original bytes, decodes its layers on
 /// first use, and rebuilds only when one of its fields has been changed.
 /// </summary>
-public sealed class Packet : System.Dynamic.DynamicObject
+public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamicMembers
 {
     private Layer[]? _layers;
     private LayerList? _layerList;
@@ -103,20 +103,25 @@ public sealed class Packet : System.Dynamic.DynamicObject
     /// when the packet has none. Dynamic, not declared, so Select-Object *, Export-Csv and ConvertTo-Json see the
     /// packet's own properties only.
     /// </summary>
-    public override bool TryGetMember(System.Dynamic.GetMemberBinder binder, out object? result)
+    bool IDynamicMembers.TryGetMember(string name, out object? result)
     {
-        if (binder.Name.Equals("Bytes", StringComparison.OrdinalIgnoreCase))
+        if (name.Equals("Bytes", StringComparison.OrdinalIgnoreCase))
         {
             result = GetBytes();
             return true;
         }
-        var info = LayerRegistry.Find(binder.Name);
+        var info = LayerRegistry.Find(name);
         result = info is null ? null : EnsureDecoded().FirstOrDefault(l => l.GetType() == info.Type);
         return info is not null;
     }
 
-    /// <summary>The names of the layers this packet has (tab completion offers them).</summary>
-    public override IEnumerable<string> GetDynamicMemberNames() => EnsureDecoded().Select(l => l.Name).Distinct().Prepend("Bytes");
+    bool IDynamicMembers.TrySetMember(string name, object? value) => false;
+
+    /// <summary>Bytes and the names of the layers this packet has (tab completion offers them).</summary>
+    IEnumerable<string> IDynamicMembers.MemberNames => EnsureDecoded().Select(l => l.Name).Distinct().Prepend("Bytes");
+
+    System.Dynamic.DynamicMetaObject System.Dynamic.IDynamicMetaObjectProvider.GetMetaObject(System.Linq.Expressions.Expression parameter) =>
+        new DynamicMembersMeta(parameter, this);
 
     /// <summary>Wireshark's Source column: the innermost IP source, else the link source (MAC), else empty.</summary>
     public string Source => Endpoint(source: true);

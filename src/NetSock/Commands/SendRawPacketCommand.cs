@@ -60,8 +60,8 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
 
     private bool TimeoutGiven => MyInvocation.BoundParameters.ContainsKey(nameof(Timeout));
 
-    /// <summary>With -Receive, how long to wait for answers after the last send: -Timeout, 2 seconds unless given.</summary>
-    private int AnswerWaitMilliseconds => (int)Math.Min(int.MaxValue, (TimeoutGiven ? Timeout : 2) * 1000);
+    /// <summary>With -Receive, how long to wait for answers after the last send: -Timeout, 2 seconds unless given, 0 without limit.</summary>
+    private long AnswerWaitMilliseconds => TimeoutGiven && Timeout == 0 ? long.MaxValue / 4 : (long)((TimeoutGiven ? Timeout : 2) * 1000);
 
     protected override void BeginProcessing()
     {
@@ -94,7 +94,7 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
         {
             long deadline = Environment.TickCount64 + AnswerWaitMilliseconds;
             while (_replies.Waiting > 0 && Environment.TickCount64 < deadline)
-                EmitAnswers(_replies.Collect((int)(deadline - Environment.TickCount64), StopToken));
+                EmitAnswers(_replies.Collect((int)Math.Min(int.MaxValue, deadline - Environment.TickCount64), StopToken));
             foreach (var unanswered in _replies.TakeUnanswered()) WriteObject(unanswered);
         }
         CompleteProgress();
@@ -188,7 +188,7 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
             if (_replies is null) continue;
             long deadline = Environment.TickCount64 + AnswerWaitMilliseconds;
             while (_replies.Waiting > 0 && Environment.TickCount64 < deadline)
-                EmitAnswers(_replies.Collect((int)(deadline - Environment.TickCount64), StopToken));
+                EmitAnswers(_replies.Collect((int)Math.Min(int.MaxValue, deadline - Environment.TickCount64), StopToken));
             var unanswered = _replies.TakeUnanswered();
             foreach (var miss in unanswered)
             {
