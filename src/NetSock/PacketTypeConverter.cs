@@ -40,8 +40,11 @@ public sealed class PacketTypeConverter : PSTypeConverter
         var linkType = Value<LinkType?>(ps, "LinkType") ?? LinkType.Ethernet;
         var packet = Packet.Dissect(bytes, linkType);
         packet.Number = Value<long?>(ps, "Number");
-        packet.TimestampNanoseconds = Value<long?>(ps, "TimestampNanoseconds");
-        packet.Timestamp = Value<DateTimeOffset?>(ps, "Timestamp");
+        // The serializer writes a DateTimeOffset as text with whole seconds: the nanoseconds carry the exact time.
+        long? ns = Value<long?>(ps, "TimestampNanoseconds");
+        var time = Value<DateTimeOffset?>(ps, "Timestamp");
+        packet.TimestampNanoseconds = ns;
+        packet.Timestamp = ns is { } n ? DateTimeOffset.UnixEpoch.AddTicks(n / 100).ToOffset(time?.Offset ?? TimeZoneInfo.Local.BaseUtcOffset) : time;
         packet.Interface = Value<string?>(ps, "Interface");
         packet.OriginalLength = Value<int?>(ps, "OriginalLength");
         return packet;

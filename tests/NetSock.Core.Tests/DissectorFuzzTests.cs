@@ -155,7 +155,7 @@ public sealed class DissectorFuzzTests
             {
                 int index = rng.Next(layers.Count);
                 var layer = layers[index];
-                var fields = layer.Info.Fields;
+                var fields = layer.GetInfo().Fields;
                 if (fields.Count > 0)
                 {
                     var field = fields[rng.Next(fields.Count)];
@@ -203,7 +203,7 @@ public sealed class DissectorFuzzTests
             _ = layer.Name;
             _ = layer.Summary;
             _ = layer.ToString();
-            foreach (var field in layer.Info.Fields)
+            foreach (var field in layer.GetInfo().Fields)
                 Touch(field.GetValue(layer), 0);
             foreach (var view in Views.GetOrAdd(layer.GetType(), ViewsOf))
                 Touch(view.GetValue(layer), 0);
@@ -396,7 +396,7 @@ public sealed class DissectorFuzzTests
     private static bool MeetBinding(List<Layer> stack, int selector)
     {
         var lower = stack[^2];
-        foreach (var field in lower.Info.Fields.Where(f => IsIntegral(f.Type)))
+        foreach (var field in lower.GetInfo().Fields.Where(f => IsIntegral(f.Type)))
         {
             object? before = field.GetValue(lower);
             if (TryConvert(unchecked((ulong)selector), field.Type, out object? value) && TrySetQuietly(field, lower, value) && DecodesAs(stack, stack.Count - 1))
@@ -438,7 +438,7 @@ public sealed class DissectorFuzzTests
     {
         for (int i = 0; i < template.Layers.Length; i++)
         {
-            foreach (var field in template.Layers[i].Info.Fields.Where(f => IsIntegral(f.Type) && (f.IsAuto || LengthLike.IsMatch(f.Name) || (f.Alias is { } a && LengthLike.IsMatch(a)))))
+            foreach (var field in template.Layers[i].GetInfo().Fields.Where(f => IsIntegral(f.Type) && (f.IsAuto || LengthLike.IsMatch(f.Name) || (f.Alias is { } a && LengthLike.IsMatch(a)))))
             {
                 foreach (ulong lie in LyingValues)
                 {
@@ -471,8 +471,8 @@ public sealed class DissectorFuzzTests
     {
         int index = rng.Next(layers.Length);
         var layer = layers[index];
-        if (layer.Info.Fields.Count == 0) return $"{layer.Name} unchanged";
-        var field = layer.Info.Fields[rng.Next(layer.Info.Fields.Count)];
+        if (layer.GetInfo().Fields.Count == 0) return $"{layer.Name} unchanged";
+        var field = layer.GetInfo().Fields[rng.Next(layer.GetInfo().Fields.Count)];
         object? value = RandomValue(field, field.GetValue(layer), rng);
         string change = $"{layer.Name}.{field.Name} = (a random {field.Type.Name})";
         try

@@ -344,7 +344,7 @@ public sealed class TsharkAgreementTests : IClassFixture<TsharkCorpusFixture>
         int compared = 0;
         foreach (var map in Table)
         {
-            var ours = packet.Layers.Where(l => l.Info.Name == map.Layer).ToList();
+            var ours = packet.Layers.Where(l => l.GetInfo().Name == map.Layer).ToList();
             var markers = map.Fields[0].Tshark.Split('|');
             var theirs = frame.Tshark.Where(p => map.Protocols.Contains(p.Name) && markers.Any(p.Fields.ContainsKey)).ToList();
             if (ours.Count != theirs.Count)
@@ -359,7 +359,7 @@ public sealed class TsharkAgreementTests : IClassFixture<TsharkCorpusFixture>
                     var names = m.Tshark.Split('|');
                     var name = names.FirstOrDefault(protocol.Fields.ContainsKey);
                     if (name is null) continue; // tshark does not show this field for this packet
-                    var field = layer.Info.FindField(m.Field) ?? throw new InvalidOperationException($"{map.Layer} has no field {m.Field}");
+                    var field = layer.GetInfo().FindField(m.Field) ?? throw new InvalidOperationException($"{map.Layer} has no field {m.Field}");
                     object? value = field.GetValue(layer);
                     if (m.Ours is not null) value = m.Ours(value);
                     string expected = m.AllValues

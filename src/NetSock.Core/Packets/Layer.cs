@@ -33,11 +33,13 @@ public abstract class Layer : System.Dynamic.IDynamicMetaObjectProvider, IDynami
     System.Dynamic.DynamicMetaObject System.Dynamic.IDynamicMetaObjectProvider.GetMetaObject(System.Linq.Expressions.Expression parameter) =>
         new DynamicMembersMeta(parameter, this);
 
-    IEnumerable<string> IDynamicMembers.MemberNames =>
-        Info.Fields.Where(f => f.Alias is not null && !f.Alias.Equals(f.Name, StringComparison.OrdinalIgnoreCase)).Select(f => f.Alias!);
+    // None listed: Select-Object * would show every field twice (pwsh lists dynamic member names as properties).
+    IEnumerable<string> IDynamicMembers.MemberNames => Array.Empty<string>();
 
     /// <summary>The layer type's declaration: name, description, fields.</summary>
-    public LayerInfo Info => LayerRegistry.Of(GetType());
+    public LayerInfo GetInfo() => LayerRegistry.Of(GetType());
+
+    private LayerInfo Info => LayerRegistry.Of(GetType());
 
     public string Name => Info.Name;
 

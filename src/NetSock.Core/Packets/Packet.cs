@@ -77,7 +77,13 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
     public DateTimeOffset? Timestamp { get; set; }
 
     /// <summary>The timestamp in nanoseconds since 1970-01-01 UTC, exact where the capture file had nanoseconds.</summary>
-    public long? TimestampNanoseconds { get; set; }
+    public long? TimestampNanoseconds
+    {
+        get => _timestampNanoseconds ?? (Timestamp is { } t ? (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100 : null);
+        set => _timestampNanoseconds = value;
+    }
+
+    private long? _timestampNanoseconds;
     public string? Interface { get; set; }
     public int? OriginalLength { get; set; }
 
@@ -117,8 +123,8 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
 
     bool IDynamicMembers.TrySetMember(string name, object? value) => false;
 
-    /// <summary>Bytes and the names of the layers this packet has (tab completion offers them).</summary>
-    IEnumerable<string> IDynamicMembers.MemberNames => EnsureDecoded().Select(l => l.Name).Distinct().Prepend("Bytes");
+    // None listed: pwsh shows listed dynamic members in Select-Object *, which must stay the packet's own columns.
+    IEnumerable<string> IDynamicMembers.MemberNames => Array.Empty<string>();
 
     System.Dynamic.DynamicMetaObject System.Dynamic.IDynamicMetaObjectProvider.GetMetaObject(System.Linq.Expressions.Expression parameter) =>
         new DynamicMembersMeta(parameter, this);

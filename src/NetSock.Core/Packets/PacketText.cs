@@ -22,7 +22,7 @@ public static class PacketText
         {
             if (text.Length > 0) text.Append('\n');
             text.Append("###[ ").Append(layer.Name).Append(" ]###");
-            var fields = layer.Info.Fields;
+            var fields = layer.GetInfo().Fields;
             int width = fields.Count == 0 ? 0 : fields.Max(f => f.Name.Length);
             foreach (var field in fields)
             {

@@ -64,8 +64,8 @@ public class ArpTests
         Assert.Equal((byte)6, arp.HardwareLength);
         Assert.Equal((byte)4, arp.ProtocolLength);
         Assert.Equal("ARP 198.18.0.2 is-at 02:00:00:00:00:02", arp.Summary);
-        Assert.Equal("pdst", arp.Info.GetField("TargetProtocolAddress").Alias);
-        Assert.Same(arp.Info.GetField("op"), arp.Info.GetField("Operation"));
+        Assert.Equal("pdst", arp.GetInfo().GetField("TargetProtocolAddress").Alias);
+        Assert.Same(arp.GetInfo().GetField("op"), arp.GetInfo().GetField("Operation"));
     }
 
     [Fact]

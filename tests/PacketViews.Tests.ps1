@@ -1,0 +1,176 @@
+# The default views of NetSock.Format.ps1xml, as Format-Table / Format-List print them: packets as Wireshark's packet list,
+# Send-RawPacket -Receive pairs with their round-trip times, sockets, datagrams and capture interfaces. Every address is
+# loopback; files go under the temp folder with GUID names. Send-RawPacket needs root: that test is tagged Root.
+
+BeforeDiscovery {
+    $NoRoot = -not ($IsLinux -and (& id -u) -eq '0')
+}
+
+BeforeAll {
+    Import-Module $env:NETSOCK_MODULE -Force
+    $script:Rendering = $PSStyle.OutputRendering
+    $PSStyle.OutputRendering = 'PlainText'
+
+    function Get-Lines {
+        # The non-blank lines of what the formatter prints, 200 columns wide.
+        param([Parameter(ValueFromPipeline)] $InputObject)
+        end { @(($input | Out-String -Width 200) -split '\r?\n' | Where-Object { $_.Trim() }) }
+    }
+
+    function Get-TempPath([string] $Extension) {
+        Join-Path ([IO.Path]::GetTempPath()) "netsock-$([guid]::NewGuid())$Extension"
+    }
+}
+
+AfterAll {
+    $PSStyle.OutputRendering = $Rendering
+}
+
+Describe 'NetSock views' {
+    Context 'packets read from a pcap, as a table' {
+        BeforeAll {
+            $path = Get-TempPath '.pcap'
+            try {
+                @(
+                    New-Packet IPv4 -Source 127.0.0.1 -Destination 127.0.0.1 | New-Packet Udp -SourcePort 1234 -DestinationPort 53 | New-Packet Raw -Load 'abc'
+                    New-Packet IPv4 -Source 127.0.0.1 -Destination 127.0.0.1 | New-Packet Tcp -SourcePort 40000 -DestinationPort 80 -Flags S
+                ) | Export-Pcap $path
+                $script:Packets = @(Get-SniffedPacket -Path $path)
+            }
+            finally { Remove-Item $path -ErrorAction Ignore }
+            $script:Table = $Packets | Format-Table | Get-Lines
+        }
+
+        It 'reads both packets back, numbered and stamped' {
+            $Packets.Count | Should -Be 2
+            $Packets.Number | Should -Be @(1, 2)
+            $Packets[0].Timestamp | Should -Not -BeNullOrEmpty
+        }
+
+        It 'has the columns No, Time, Source, Destination, Protocol, Length, Info' {
+            $Table[0] | Should -Match '^\s*No\s+Time\s+Source\s+Destination\s+Protocol\s+Length\s+Info\s*$'
+            $Table[1] | Should -Match '^\s*--\s+----\s+------\s+-----------\s+--------\s+------\s+----\s*$'
+            $Table.Count | Should -Be 4
+        }
+
+        It 'shows the UDP packet as row 1: number, HH:mm:ss.ffffff time, addresses, Udp, length, tcpdump''s info' {
+            $time = [regex]::Escape($Packets[0].Timestamp.ToString('HH:mm:ss.ffffff'))
+            $time | Should -Match '^\d\d:\d\d:\d\d\\\.\d{6}$'
+            $Table[2] | Should -Match "^\s*1\s+$time\s+127\.0\.0\.1\s+127\.0\.0\.1\s+Udp\s+31\s+UDP 1234 > 53 len 11\s*$"
+        }
+
+        It 'shows the TCP SYN as row 2 with its flags in Info' {
+            $time = [regex]::Escape($Packets[1].Timestamp.ToString('HH:mm:ss.ffffff'))
+            $Table[3] | Should -Match "^\s*2\s+$time\s+127\.0\.0\.1\s+127\.0\.0\.1\s+Tcp\s+40\s+TCP 40000 > 80 \[S\] .*$"
+        }
+
+        It 'is also the view for packets that are output with no Format cmdlet' {
+            ($Packets | Get-Lines)[0] | Should -Match '^\s*No\s+Time\s+Source\s+Destination\s+Protocol\s+Length\s+Info\s*$'
+        }
+
+        It 'leaves No and Time empty for a crafted packet' {
+            $lines = New-Packet IPv4 -Source 127.0.0.1 -Destination 127.0.0.1 | New-Packet Udp -DestinationPort 5353 | Format-Table | Get-Lines
+            $lines[2] | Should -Match '^\s+127\.0\.0\.1\s+127\.0\.0\.1\s+Udp\s+28\s+UDP 53 > 5353'
+        }
+    }
+
+    Context 'a packet as a list' {
+        BeforeAll {
+            $path = Get-TempPath '.pcap'
+            try {
+                New-Packet IPv4 -Source 127.0.0.1 -Destination 127.0.0.1 | New-Packet Udp -SourcePort 1234 -DestinationPort 53 | New-Packet Raw -Load 'abc' |
+                    Export-Pcap $path
+                $script:Captured = Get-SniffedPacket -Path $path
+            }
+            finally { Remove-Item $path -ErrorAction Ignore }
+            $script:List = $Captured | Format-List | Out-String -Width 200
+        }
+
+        It 'shows Number, Summary, Source, Destination, Protocol, Length and LinkType' {
+            $List | Should -Match '(?m)^Number\s+: 1\s*$'
+            $List | Should -Match '(?m)^Summary\s+: IP 127\.0\.0\.1 > 127\.0\.0\.1 ttl 64 / UDP 1234 > 53 len 11 / Raw 3 bytes\s*$'
+            $List | Should -Match '(?m)^Source\s+: 127\.0\.0\.1\s*$'
+            $List | Should -Match '(?m)^Destination\s+: 127\.0\.0\.1\s*$'
+            $List | Should -Match '(?m)^Protocol\s+: Udp\s*$'
+            $List | Should -Match '(?m)^Length\s+: 31\s*$'
+            $List | Should -Match '(?m)^LinkType\s+: Raw\s*$'
+            $List | Should -Match '(?m)^IsMalformed\s+: False\s*$'
+        }
+
+        It 'shows Layers as the layer names, IPv4/Udp/Raw' {
+            $List | Should -Match '(?m)^Layers\s+: IPv4/Udp/Raw\s*$'
+        }
+
+        It 'shows no layer or Bytes as a property of its own' {
+            $List | Should -Not -Match '(?m)^(IPv4|Udp|Raw|Bytes|Hex)\s+:'
+        }
+    }
+
+    Context 'Send-RawPacket -Receive pairs' {
+        It 'shows No, RTT (ms), Sent and Received, with the echo request and its reply' -Tag 'Root' -Skip:$NoRoot {
+            $out = @(New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Icmp -Id 7 -Seq 1 | Send-RawPacket -Receive -Timeout 5)
+            $out.Count | Should -Be 1
+            $out[0].Answered | Should -BeTrue
+            $lines = $out | Format-Table | Get-Lines
+            $lines[0] | Should -Match '^\s*No\s+RTT \(ms\)\s+Sent\s+Received\s*$'
+            $lines[2] | Should -Match '^\s*1\s+\d+\.\d{3}\s+ICMP echo-request id 7 seq 1\s+ICMP echo-reply id 7 seq 1\s*$'
+            # The default view, too.
+            ($out | Get-Lines)[0] | Should -Match '^\s*No\s+RTT \(ms\)\s+Sent\s+Received\s*$'
+        }
+
+        It 'shows (no answer) and no round-trip time for a packet nothing answers' -Tag 'Root' -Skip:$NoRoot {
+            $socket = New-NetSocket AF_INET SOCK_DGRAM -LocalAddress 127.0.0.1 -LocalPort 0
+            try {
+                $out = @(New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Udp -SourcePort 41234 -DestinationPort $socket.LocalPort |
+                        New-Packet Raw -Load 'silence' | Send-RawPacket -Receive -Timeout 1)
+            }
+            finally { $socket | Close-NetSocket }
+            $out.Count | Should -Be 1
+            $lines = $out | Format-Table | Get-Lines
+            $lines[2] | Should -Match "^\s*1\s+UDP 41234 > $($socket.LocalPort) .*\(no answer\)\s*$"
+        }
+    }
+
+    Context 'sockets, datagrams and capture interfaces' {
+        It 'shows a NetSocket with Id, State, Family, Type, Protocol, LocalEndPoint, RemoteEndPoint, Sent, Received' {
+            $socket = New-NetSocket AF_INET SOCK_DGRAM -LocalAddress 127.0.0.1 -LocalPort 0
+            try {
+                $lines = Get-NetSocket -Id $socket.Id | Format-Table | Get-Lines
+                $default = Get-NetSocket -Id $socket.Id | Get-Lines
+            }
+            finally { $socket | Close-NetSocket }
+            $lines[0] | Should -Match '^\s*Id\s+State\s+Family\s+Type\s+Protocol\s+LocalEndPoint\s+RemoteEndPoint\s+Sent\s+Received\s*$'
+            $lines[2] | Should -Match "^\s*$($socket.Id)\s+Open\s+InterNetwork\s+Dgram\s+Udp\s+127\.0\.0\.1:$($socket.LocalPort)\s+0\s+0\s*$"
+            $default[0] | Should -Be $lines[0]
+        }
+
+        It 'shows a Datagram with Time, From, Length and Text, control characters as dots' {
+            $socket = New-NetSocket AF_INET SOCK_DGRAM -LocalAddress 127.0.0.1 -LocalPort 0
+            $sender = [System.Net.Sockets.Socket]::new('InterNetwork', 'Dgram', 'Udp')
+            try {
+                $sender.Bind([System.Net.IPEndPoint]::new([ipaddress]::Loopback, 0))
+                $null = $sender.SendTo([Text.Encoding]::ASCII.GetBytes("hello`tview"), $socket.LocalEndPoint)
+                $d = Receive-Datagram -Socket $socket -Timeout 5
+                $from = $sender.LocalEndPoint
+            }
+            finally {
+                $sender.Dispose()
+                $socket | Close-NetSocket
+            }
+            $d | Should -Not -BeNullOrEmpty
+            $lines = $d | Format-Table | Get-Lines
+            $lines[0] | Should -Match '^\s*Time\s+From\s+Length\s+Text\s*$'
+            $time = [regex]::Escape($d.Timestamp.ToString('HH:mm:ss.fff'))
+            $lines[2] | Should -Match "^$time\s+$([regex]::Escape("$from"))\s+10\s+hello\.view\s*$"
+            ($d | Get-Lines)[0] | Should -Be $lines[0]
+        }
+
+        It 'shows capture interfaces with Name, Up, Loopback, LinkType, MacAddress, Addresses, lo among them' {
+            $lines = Get-CaptureInterface | Format-Table | Get-Lines
+            $lines[0] | Should -Match '^\s*Name\s+Up\s+Loopback\s+LinkType\s+MacAddress\s+Addresses\s*$'
+            $lo = @($lines | Where-Object { $_ -match '^lo\s' })
+            $lo.Count | Should -Be 1
+            $lo[0] | Should -Match '^lo\s+True\s+True\s+.*00:00:00:00:00:00\s+.*127\.0\.0\.1, ::1'
+        }
+    }
+}
