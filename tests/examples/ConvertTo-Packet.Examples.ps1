@@ -1,0 +1,65 @@
+# What the examples of docs/ConvertTo-Packet.md say they do (run by tests/Examples.Tests.ps1).
+@{
+    1 = @{ Assert = {
+            param($Run)
+            $Run.Output[0..2] | Should -Be @('IPv4', 'Tcp', 'Raw')
+            # The auto fields that $p left empty have their built values.
+            $Run.Text | Should -Match 'TotalLength\s+: 42\s+Protocol\s+: 6\s+Checksum\s+: [1-9]\d*\s+Source\s+: 127\.0\.0\.1\s+Destination\s+: 127\.0\.0\.1'
+            $Run.Output[-1] | Should -Be 'hi'
+        }
+    }
+    2 = @{ Assert = {
+            param($Run)
+            # Read as an Ethernet frame: EtherType 0x0800 gives IPv4, protocol 17 gives UDP.
+            $Run.Output[0..2] | Should -Be @('Ethernet', 'IPv4', 'Udp')
+            $Run.Output[3] | Should -Be 'Ethernet 02:00:00:00:00:01 > 02:00:00:00:00:02 type 0x0800 / IP 198.18.0.1 > 198.18.0.2 ttl 64 / UDP 53 > 53 len 8'
+            $Run.Text | Should -Match 'SourcePort\s+: 53\s+DestinationPort\s+: 53\s+Length\s+: 8\s+Checksum\s+: 29516'
+        }
+    }
+    3 = @{ Assert = {
+            param($Run)
+            $Run.Output | Should -Be @('198.18.0.2', 53)
+        }
+    }
+    4 = @{ Assert = {
+            param($Run)
+            # Two arrays with the comma give two packets; one array piped alone gives one packet.
+            $Run.Output | Should -Be @(
+                'IP 127.0.0.1 > 127.0.0.1 ttl 64 / UDP 53 > 5353 len 8'
+                'IP 127.0.0.1 > 127.0.0.1 ttl 64 / UDP 53 > 5354 len 8'
+                'IP 127.0.0.1 > 127.0.0.1 ttl 64 / UDP 53 > 5353 len 8')
+        }
+    }
+    5 = @{ Assert = {
+            param($Run)
+            $Run.Output | Should -Be @($true, 'IPv4 header truncated: 6 of 20 bytes', 'Ethernet', 'Raw')
+            # The Raw layer holds the six bytes that are left.
+            (ConvertTo-Packet '02000000000202000000000108004500001c0001').Raw.Load.Count | Should -Be 6
+        }
+    }
+    6 = @{ Assert = {
+            param($Run)
+            # The decoded checksum is kept (wrong for TTL 1); $null makes it computed.
+            $Run.Output | Should -Be @('eea8', '2da9')
+        }
+    }
+    7 = @{ Assert = {
+            param($Run)
+            $Run.Output | Should -Be @('IPv6', 'Udp', 'Loopback', 'IPv4', 'Udp')
+        }
+    }
+    8 = @{ Assert = {
+            param($Run)
+            # The second string is still converted, into an Ethernet header with nothing above it.
+            $Run.Output[0] | Should -Be 'Ethernet 02:00:00:00:00:01 > 02:00:00:00:00:02 type 0x0800'
+            $Run.Output[1] | Should -BeLike 'PacketHexInvalid,*'
+            $Run.Output[2] | Should -Match "'z' is not a hex digit"
+            @($Run.Output).Count | Should -Be 3
+            # An odd number of digits: the same ErrorId; a number: PacketInputInvalid.
+            $null = ConvertTo-Packet '450' -ErrorAction SilentlyContinue -ErrorVariable odd
+            $odd.FullyQualifiedErrorId | Should -BeLike 'PacketHexInvalid,*'
+            $null = ConvertTo-Packet 42 -ErrorAction SilentlyContinue -ErrorVariable number
+            $number.FullyQualifiedErrorId | Should -BeLike 'PacketInputInvalid,*'
+        }
+    }
+}
