@@ -68,6 +68,14 @@ BeforeAll {
     $PSStyle.OutputRendering = 'PlainText'
     $script:Shared = @{}     # README: one runspace for the whole tour
 
+    # Examples that test with Pester (Invoke-Pester, Import-Module Pester) find it by name, as they do where Pester is
+    # installed: the Pester running these tests, under a folder named Pester on PSModulePath for the examples' runspaces.
+    $script:PSModulePathBefore = $env:PSModulePath
+    $script:PesterLinkFolder = Join-Path ([IO.Path]::GetTempPath()) "netsock-example-pester-$([guid]::NewGuid().ToString('n'))"
+    $null = New-Item -ItemType Directory $script:PesterLinkFolder
+    $null = New-Item -ItemType SymbolicLink -Path (Join-Path $script:PesterLinkFolder 'Pester') -Target (Get-Module Pester).ModuleBase
+    $env:PSModulePath = $script:PesterLinkFolder + [IO.Path]::PathSeparator + $env:PSModulePath
+
     function Invoke-Example([string] $Code, [hashtable] $Spec, [string] $Key, [switch] $Shared) {
         $timeout = if ($Spec -and $Spec['TimeoutSeconds']) { $Spec['TimeoutSeconds'] } else { 60 }
         $ps = if ($Shared -and $script:Shared[$Key]) { $script:Shared[$Key] } else {
@@ -117,6 +125,9 @@ BeforeAll {
 
 AfterAll {
     foreach ($ps in $script:Shared.Values) { Close-Example $ps }
+    $env:PSModulePath = $script:PSModulePathBefore
+    [IO.Directory]::Delete((Join-Path $script:PesterLinkFolder 'Pester'))      # the link, not the Pester it points to
+    [IO.Directory]::Delete($script:PesterLinkFolder)
 }
 
 Describe 'Example <Number> of <Page>: <Title>' -ForEach $cases {
