@@ -160,7 +160,7 @@ $checksum = ${function:Test-InternetChecksum}
             }
         }.GetNewClosure()
     }
-    'Looking at packets #1' = @{ Root = $true; Assert = {      # reads ./lo.pcap, which the capture above wrote
+    'Looking at packets #1' = @{ Assert = {
             param($Run)
             $strings = @($Run.Output | Where-Object { $_ -is [string] })
             $strings[0] | Should -Match '(?m)^\s+Checksum\s+= auto\s*$' -Because 'show(): auto fields marked auto'
@@ -171,22 +171,23 @@ $checksum = ${function:Test-InternetChecksum}
             $hex[0] | Should -BeExactly '0000  45 00 00 28 00 01 00 00 40 06 7C CD 7F 00 00 01  E..(....@.|.....'
             $hex[2] | Should -BeExactly '0020  50 02 20 00 91 7C 00 00                          P. ..|..'
             $summaries = @($strings | Select-Object -Skip 3)
-            $summaries.Count | Should -BeGreaterThan 1
-            for ($i = 0; $i -lt $summaries.Count; $i++) {
-                $summaries[$i] | Should -Match "^$($i + 1)\s+\d\d:\d\d:\d\d\.\d{6} .*IP 127\.0\.0\.1 > 127\.0\.0\.1 .*/ TCP \d+ > \d+ \[" -Because 'one tcpdump-like line per packet'
+            $summaries.Count | Should -Be 3
+            $ports = 22, 80, 443
+            for ($i = 0; $i -lt 3; $i++) {
+                $summaries[$i] | Should -Match "^IP .* > 127\.0\.0\.1 .*/ TCP \d+ > $($ports[$i]) \[S\]" -Because 'one tcpdump-like line per packet'
             }
             @($Run.Output | Where-Object { $_ -is [NetSock.Packets.LayerInfo] }).Count | Should -BeGreaterThan 10 -Because 'ls(): every layer'
             $groups = @($Run.Output | Where-Object { $_ -is [Microsoft.PowerShell.Commands.GroupInfo] })
-            $groups.Count | Should -Be 1 -Because 'every packet of lo.pcap is from 127.0.0.1'
+            $groups.Count | Should -Be 1 -Because 'the three SYNs go to 127.0.0.1'
             $groups[0].Name | Should -Be '127.0.0.1'
-            $groups[0].Count | Should -Be $summaries.Count
+            $groups[0].Count | Should -Be 3
             if ($tour.Folder) {
-                $csv = @(Import-Csv (Join-Path $tour.Folder 'lo.csv'))
-                $csv.Count | Should -Be $summaries.Count -Because 'one row each'
+                $csv = @(Import-Csv (Join-Path $tour.Folder 'syns.csv'))
+                $csv.Count | Should -Be 3 -Because 'one row each'
                 $columns = $csv[0].PSObject.Properties.Name
-                foreach ($column in 'Number', 'Timestamp', 'Source', 'Info', 'Hex') { $columns | Should -Contain $column }
-                $csv.Number | Should -Be @(1..$csv.Count)
-                $csv | ForEach-Object { $_.Source | Should -Be '127.0.0.1' }
+                foreach ($column in 'Source', 'Destination', 'Protocol', 'Info', 'Hex') { $columns | Should -Contain $column }
+                $csv.Info | Should -Match '^TCP \d+ > (22|80|443) \[S\]'
+                $csv | ForEach-Object { $_.Destination | Should -Be '127.0.0.1' }
                 $csv[0].Hex | Should -Match '^[0-9a-f]+$' -Because 'the bytes are one cell of hex'
             }
         }.GetNewClosure()
