@@ -12,6 +12,8 @@
     # Loaded before the types file, which names NetSock.Packets.Packet as the target of deserialized packets.
     RequiredAssemblies   = @('NetSock.Core.dll')
     TypesToProcess       = @('NetSock.Types.ps1xml')
+    # Pester's Should operators (-BeListening, -HaveLayer, -HaveField, -SendPacket); NetSock itself does not need Pester.
+    NestedModules        = @('NetSock.Should.psm1')
     CmdletsToExport      = @(
         'New-NetSocket'
         'Get-NetSocket'
@@ -32,7 +34,7 @@
         'Show-Packet'
         'Get-PacketLayer'
     )
-    FunctionsToExport    = @()
+    FunctionsToExport    = @('Register-NetSockShouldOperator')
     AliasesToExport      = @()
     VariablesToExport    = @()
     PrivateData          = @{

@@ -22,7 +22,7 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # Pester tests to run (a path or wildcard under tests/); default: all.
+    # Pester tests to run (paths or wildcards, such as tests/Foo.Tests.ps1); default: all of tests/ and docs/examples/.
     [string[]] $PesterPath,
 
     # Skip the xunit part of Test (quick Pester iterations).
@@ -40,7 +40,7 @@ $PesterVersion = '5.7.1'
 $Tasks = [ordered]@{
     Build = 'assemble the importable module in out/NetSock (help built from docs/)'
     Docs  = 'build the MAML help and about topic from docs/ into en-US/ (committed beside the docs)'
-    Test  = 'build, run the xunit tests of the core and the Pester tests of the cmdlets, print "N passed, N failed, N skipped"'
+    Test  = 'build, run the xunit tests of the core, the Pester tests of the cmdlets and the samples in docs/examples, print "N passed, N failed, N skipped"'
     Shell = 'start an interactive pwsh with the built module imported'
     Demo  = 'a short scripted tour of NetSock on loopback'
     Bench = 'run the benchmarks under bench/ (not part of Test)'
@@ -119,6 +119,7 @@ function Invoke-Build {
     Get-ChildItem $bin -Filter '*.dll' | Where-Object Name -notin 'NetSock.dll', 'NetSock.Core.dll' | Copy-Item -Destination $deps
     Copy-Item (Join-Path $bin 'runtimes') $deps -Recurse -ErrorAction Ignore
     Copy-Item (Join-Path $bin '*.ps1xml') $ModuleDir
+    Copy-Item (Join-Path $bin '*.psm1') $ModuleDir
     Copy-Item (Join-Path $Root 'NetSock.psd1') $ModuleDir
     & (Join-Path $Root 'tools/Convert-Docs.ps1') -DocsPath (Join-Path $Root 'docs') -OutputPath (Join-Path $ModuleDir 'en-US')
 
@@ -160,7 +161,8 @@ function Invoke-PesterTests {
     $env:NETSOCK_MODULE = Join-Path $ModuleDir 'NetSock.psd1'
     $config = New-PesterConfiguration
     # 'a,b' arrives as one string when build.ps1 runs with -File; split it.
-    $config.Run.Path = if ($PesterPath) { @($PesterPath -split ',' | ForEach-Object Trim) } else { Join-Path $Root 'tests' }
+    # All: the tests, and the sample suite of docs/examples (it must keep working as users copy it).
+    $config.Run.Path = if ($PesterPath) { @($PesterPath -split ',' | ForEach-Object Trim) } else { @((Join-Path $Root 'tests'), (Join-Path $Root 'docs/examples')) }
     $config.Run.PassThru = $true
     $config.Run.Exit = $false
     $config.Output.Verbosity = 'Detailed'

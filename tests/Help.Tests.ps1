@@ -1,4 +1,4 @@
-# Pester 5 tests of NetSock's help: what Get-Help shows for every exported cmdlet (built from docs/ into en-US/),
+# Pester 5 tests of NetSock's help: what Get-Help shows for every exported command (built from docs/ into en-US/),
 # and whether docs/<Cmdlet>.md still matches the cmdlet's real parameter sets and parameters.
 # Run with NETSOCK_MODULE set to the built module's manifest (build.ps1 Test does that).
 
@@ -6,7 +6,8 @@ BeforeDiscovery {
     $modulePath = if ($env:NETSOCK_MODULE) { $env:NETSOCK_MODULE } else { Join-Path $PSScriptRoot '../out/NetSock/NetSock.psd1' }
     $module = Import-Module $modulePath -Force -PassThru
     $common = [System.Management.Automation.PSCmdlet]::CommonParameters
-    $cmdlets = foreach ($name in $module.ExportedCmdlets.Keys | Sort-Object) {
+    # The cmdlets, and the functions (Register-NetSockShouldOperator) whose help is built from docs/ the same way.
+    $cmdlets = foreach ($name in @($module.ExportedCmdlets.Keys) + @($module.ExportedFunctions.Keys) | Sort-Object) {
         $command = Get-Command $name
         @{
             Name          = $name

@@ -5,16 +5,16 @@ BeforeAll {
 
 Describe 'The NetSock module' {
     Context 'as built' {
-        It 'exports the cmdlets its manifest lists, each with an OutputType' {
+        It 'exports the cmdlets and functions its manifest lists, each with an OutputType' {
             $manifest = Import-PowerShellDataFile $env:NETSOCK_MODULE
             $commands = Get-Command -Module NetSock
-            $commands.Name | Sort-Object | Should -Be ($manifest.CmdletsToExport | Sort-Object)
+            $commands.Name | Sort-Object | Should -Be (@($manifest.CmdletsToExport) + @($manifest.FunctionsToExport) | Sort-Object)
             $commands | ForEach-Object { $_.OutputType | Should -Not -BeNullOrEmpty -Because "$($_.Name) declares what it emits" }
         }
 
         It 'ships its own assemblies beside the manifest, the third-party ones in deps/, and no System.Management.Automation.dll' {
             Get-ChildItem $ModuleDir -Recurse -Filter 'System.Management.Automation.dll' | Should -BeNullOrEmpty
-            foreach ($file in 'NetSock.dll', 'NetSock.Core.dll', 'NetSock.Format.ps1xml', 'en-US/NetSock.dll-Help.xml', 'deps/PacketDotNet.dll', 'deps/SharpPcap.dll') {
+            foreach ($file in 'NetSock.dll', 'NetSock.Core.dll', 'NetSock.Format.ps1xml', 'NetSock.Should.psm1', 'en-US/NetSock.dll-Help.xml', 'deps/PacketDotNet.dll', 'deps/SharpPcap.dll') {
                 Join-Path $ModuleDir $file | Should -Exist
             }
         }

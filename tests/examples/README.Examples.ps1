@@ -208,4 +208,11 @@ $checksum = ${function:Test-InternetChecksum}
             @($Run.Information | Where-Object { $_ -match '^Round \d+: sent \d+ packets, received \d+ answers' }).Count | Should -Be 3 -Because 'a summary per round'
         }
     }
+    'Network checks in Pester #1' = @{ Root = $true; TimeoutSeconds = 60; Assert = {
+            param($Run)
+            $result = @($Run.Output | Where-Object { $_.PSObject.TypeNames -contains 'Pester.Run' })
+            $result.Count | Should -Be 0 -Because 'the block runs Invoke-Pester without -PassThru'
+            ($Run.Information -join '') | Should -Match 'Tests Passed: 3, Failed: 0' -Because 'the three checks pass: listening, fields, what is sent'
+        }
+    }
 }
