@@ -50,7 +50,7 @@ public sealed class PacketTypeConverter : PSTypeConverter
         return packet;
     }
 
-    private static T? Value<T>(PSObject ps, string name)
+    internal static T? Value<T>(PSObject ps, string name)
     {
         object? value = ps.Properties[name]?.Value;
         if (value is PSObject inner && inner.BaseObject is not PSCustomObject) value = inner.BaseObject;
@@ -58,5 +58,45 @@ public sealed class PacketTypeConverter : PSTypeConverter
         // A deserialized enum is its name with the number inside: LinkType comes back as a string or a wrapped int.
         if (value is PSObject wrapped) value = wrapped.ToString();
         return LanguagePrimitives.ConvertTo<T>(value);
+    }
+}
+
+/// <summary>
+/// Rebuilds a live <see cref="NetSock.Sockets.Datagram"/> from a deserialized one: its bytes, endpoints (from their
+/// text: 127.0.0.1:5000, [::1]:5000, or a Unix socket path), exact arrival time, and the IP packet of a raw datagram.
+/// </summary>
+public sealed class DatagramTypeConverter : PSTypeConverter
+{
+    public override bool CanConvertFrom(object sourceValue, Type destinationType) =>
+        destinationType == typeof(NetSock.Sockets.Datagram) && sourceValue is PSObject ps && ps.BaseObject is not NetSock.Sockets.Datagram && ps.Properties["Data"]?.Value is not null;
+
+    public override object ConvertFrom(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase)
+    {
+        if (sourceValue is not PSObject ps || ps.Properties["Data"]?.Value is null)
+            throw new PSInvalidCastException($"Only a serialized NetSock datagram (with Data) converts to a Datagram, not {sourceValue}.");
+        byte[] data = LanguagePrimitives.ConvertTo<byte[]>(ps.Properties["Data"].Value);
+        long? ns = PacketTypeConverter.Value<long?>(ps, "TimestampNanoseconds");
+        var time = PacketTypeConverter.Value<DateTimeOffset?>(ps, "Timestamp");
+        var timestamp = ns is { } n ? DateTimeOffset.UnixEpoch.AddTicks(n / 100).ToOffset(time?.Offset ?? TimeZoneInfo.Local.BaseUtcOffset) : time ?? default;
+        var packet = ps.Properties["Packet"]?.Value switch
+        {
+            Packet live => live,
+            PSObject inner when inner.BaseObject is Packet live => live,
+            PSObject inner when PacketTypeConverter.IsSerializedPacket(inner) => PacketTypeConverter.FromSerialized(inner),
+            _ => null,
+        };
+        return new NetSock.Sockets.Datagram(data, EndPoint(ps, "RemoteEndPoint"), EndPoint(ps, "LocalEndPoint"), timestamp, packet);
+    }
+
+    public override bool CanConvertTo(object sourceValue, Type destinationType) => false;
+
+    public override object ConvertTo(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase) =>
+        throw new PSInvalidCastException($"A Datagram does not convert to {destinationType}.");
+
+    private static System.Net.EndPoint? EndPoint(PSObject ps, string name)
+    {
+        string? text = ps.Properties[name]?.Value?.ToString();
+        if (string.IsNullOrEmpty(text)) return null;
+        return System.Net.IPEndPoint.TryParse(text, out var ip) ? ip : new System.Net.Sockets.UnixDomainSocketEndPoint(text);
     }
 }

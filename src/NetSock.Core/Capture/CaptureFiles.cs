@@ -60,13 +60,17 @@ public static class CaptureFiles
         return program;
     }
 
-    /// <summary>Writes one packet: its bytes, its timestamp (now, for a crafted packet), its original length, interface and link type.</summary>
-    public static void Write(CaptureFileWriter writer, Packet packet)
+    /// <summary>
+    /// Writes one packet: its bytes, its timestamp (now, for a crafted packet), its original length, interface and link
+    /// type; a packet from another host (<paramref name="computerName"/>) is written on an interface named host/interface.
+    /// </summary>
+    public static void Write(CaptureFileWriter writer, Packet packet, string? computerName = null)
     {
         byte[] bytes = packet.GetBytes();
+        string? itf = string.IsNullOrEmpty(computerName) ? packet.Interface : $"{computerName}/{packet.Interface ?? "unknown"}";
         if (packet.TimestampNanoseconds is { } ns)
-            writer.Write(bytes, ns, packet.OriginalLength ?? bytes.Length, packet.Interface, packet.LinkType);
+            writer.Write(bytes, ns, packet.OriginalLength ?? bytes.Length, itf, packet.LinkType);
         else
-            writer.Write(bytes, packet.Timestamp ?? DateTimeOffset.Now, packet.OriginalLength ?? bytes.Length, packet.Interface, packet.LinkType);
+            writer.Write(bytes, packet.Timestamp ?? DateTimeOffset.Now, packet.OriginalLength ?? bytes.Length, itf, packet.LinkType);
     }
 }

@@ -37,6 +37,14 @@ public sealed class ExportPcapCommand : NetSockCmdlet
     [Parameter]
     public SwitchParameter Nanosecond { get; set; }
 
+    /// <summary>
+    /// The host a packet was captured on: from the PSComputerName that remoting and jobs put on what they bring back.
+    /// In pcapng each host's interfaces get interface blocks of their own, named host/interface.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("PSComputerName")]
+    public string? ComputerName { get; set; }
+
     /// <summary>Emits each packet after writing it.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -60,7 +68,7 @@ public sealed class ExportPcapCommand : NetSockCmdlet
                 var format = Format ?? (_file!.EndsWith(".pcapng", StringComparison.OrdinalIgnoreCase) ? CaptureFileFormat.PcapNg : CaptureFileFormat.Pcap);
                 _writer = CaptureFileWriter.Create(_file!, format, packet.LinkType, Append, Nanosecond);
             }
-            CaptureFiles.Write(_writer, packet);
+            CaptureFiles.Write(_writer, packet, ComputerName);
         }
         catch (NetSockException e)
         {
