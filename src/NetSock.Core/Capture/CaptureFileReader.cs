@@ -103,7 +103,15 @@ public sealed class CaptureFileReader : IDisposable
     }
 
     /// <summary>The frames, read one by one as the enumeration advances. Each enumeration starts from the beginning.</summary>
-    public IEnumerable<CapturedFrame> ReadFrames() => Format == CaptureFileFormat.Pcap ? ReadPcap() : ReadPcapNg();
+    public IEnumerable<CapturedFrame> ReadFrames() =>
+        Read((data, linkType, ns, original, itf) => new CapturedFrame(data, linkType, ToDateTime(ns), ns, original, itf));
+
+    /// <summary>What a reader makes of each frame: its bytes (a private copy), link type, time in ns, original length, interface; null skips it.</summary>
+    internal delegate T? FrameFactory<T>(byte[] data, LinkType linkType, long timestampNanoseconds, int originalLength, string? interfaceName) where T : class;
+
+    /// <summary>Each frame as <paramref name="make"/> makes it (no intermediate frame object per packet on the fast path).</summary>
+    internal IEnumerable<T> Read<T>(FrameFactory<T> make) where T : class =>
+        Format == CaptureFileFormat.Pcap ? ReadPcap(make) : ReadPcapNg(make);
 
     public void Dispose() => _stream.Dispose();
 
@@ -172,7 +180,7 @@ public sealed class CaptureFileReader : IDisposable
 
     // ---------------------------------------------------------------- pcap
 
-    private IEnumerable<CapturedFrame> ReadPcap()
+    private IEnumerable<T> ReadPcap<T>(FrameFactory<T> make) where T : class
     {
         Rewind();
         if (!Fill(24)) throw Truncated("pcap file header", 0, 24);
@@ -202,7 +210,7 @@ public sealed class CaptureFileReader : IDisposable
             Buffer.BlockCopy(_buf, p + 16, data, 0, (int)incl);
             _pos += 16 + (int)incl;
             long ns = sec * 1_000_000_000L + frac * fracScale;
-            yield return new CapturedFrame(data, linkType, ToDateTime(ns), ns, (int)Math.Min(orig, int.MaxValue), null);
+            if (make(data, linkType, ns, (int)Math.Min(orig, int.MaxValue), null) is { } item) yield return item;
         }
     }
 
@@ -267,7 +275,7 @@ public sealed class CaptureFileReader : IDisposable
 
     internal PcapNgState? State { get; private set; }
 
-    private IEnumerable<CapturedFrame> ReadPcapNg()
+    private IEnumerable<T> ReadPcapNg<T>(FrameFactory<T> make) where T : class
     {
         Rewind();
         var state = State = new PcapNgState();
@@ -307,7 +315,7 @@ public sealed class CaptureFileReader : IDisposable
             uint trailer = U32(p + len - 4);
             if (trailer != total)
                 throw Corrupt($"the block at offset {blockOffset} (type 0x{type:x}) says {total} bytes at its start but {trailer} at its end");
-            CapturedFrame? frame = null;
+            T? frame = null;
             switch (type)
             {
                 case ShbType:
@@ -336,7 +344,7 @@ public sealed class CaptureFileReader : IDisposable
                     var data = new byte[cap];
                     Buffer.BlockCopy(_buf, p + 28, data, 0, (int)cap);
                     long ns = itf.ToNanoseconds(units);
-                    frame = new CapturedFrame(data, itf.LinkType, ToDateTime(ns), ns, (int)Math.Min(orig, int.MaxValue), itf.Name);
+                    frame = make(data, itf.LinkType, ns, (int)Math.Min(orig, int.MaxValue), itf.Name);
                     break;
                 }
                 case SpbType:
@@ -350,7 +358,7 @@ public sealed class CaptureFileReader : IDisposable
                     if (itf.SnapLength != 0) cap = Math.Min(cap, itf.SnapLength);
                     var data = new byte[cap];
                     Buffer.BlockCopy(_buf, p + 12, data, 0, (int)cap);
-                    frame = new CapturedFrame(data, itf.LinkType, DateTimeOffset.UnixEpoch, 0, (int)Math.Min(orig, int.MaxValue), itf.Name);
+                    frame = make(data, itf.LinkType, 0, (int)Math.Min(orig, int.MaxValue), itf.Name);
                     break;
                 }
             }

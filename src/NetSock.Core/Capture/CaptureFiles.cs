@@ -18,16 +18,18 @@ public static class CaptureFiles
         try
         {
             long number = 0;
-            foreach (var frame in reader.ReadFrames())
+            foreach (var packet in reader.Read((data, linkType, ns, original, itf) =>
             {
                 number++;
-                if (filter is not null && !Program(programs, frame.LinkType, filter).Matches(frame.Data)) continue;
-                var packet = Packet.Dissect(frame.Data, frame.LinkType);
-                packet.Timestamp = frame.Timestamp;
-                packet.TimestampNanoseconds = frame.TimestampNanoseconds;
-                packet.OriginalLength = frame.OriginalLength;
-                packet.Interface = frame.Interface;
+                if (filter is not null && !Program(programs, linkType, filter).Matches(data)) return null;
+                var packet = Packet.Dissect(data, linkType);
+                packet.TimestampNanoseconds = ns;          // Timestamp follows from it when first read
+                packet.OriginalLength = original;
+                packet.Interface = itf;
                 packet.Number = number;
+                return packet;
+            }))
+            {
                 yield return packet;
             }
         }

@@ -74,12 +74,18 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
     public string? MalformedReason { get; private set; }
 
     // Capture metadata, when the packet has it.
-    public DateTimeOffset? Timestamp { get; set; }
+    public DateTimeOffset? Timestamp
+    {
+        get => _timestamp ?? (_timestampNanoseconds is { } ns ? DateTimeOffset.UnixEpoch.AddTicks(Math.DivRem(ns, 100, out long rem) - (rem < 0 ? 1 : 0)) : null);
+        set => _timestamp = value;
+    }
+
+    private DateTimeOffset? _timestamp;
 
     /// <summary>The timestamp in nanoseconds since 1970-01-01 UTC, exact where the capture file had nanoseconds.</summary>
     public long? TimestampNanoseconds
     {
-        get => _timestampNanoseconds ?? (Timestamp is { } t ? (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100 : null);
+        get => _timestampNanoseconds ?? (_timestamp is { } t ? (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100 : null);
         set => _timestampNanoseconds = value;
     }
 
