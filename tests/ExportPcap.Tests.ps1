@@ -93,6 +93,85 @@ Describe 'Export-Pcap and Get-SniffedPacket -Path' {
         }
     }
 
+    Context 'with -ComputerName, for captures from several hosts' {
+        BeforeAll {
+            function New-HostPacket([string] $ComputerName, [string] $Interface, [int] $Port, [long] $Nanoseconds) {
+                # A packet as remoting brings it back: captured on $Interface, with PSComputerName beside it.
+                $p = New-Packet IPv4 -Source 127.0.0.1 -Destination 127.0.0.1 | New-Packet Udp -DestinationPort $Port | New-Packet Raw -Load "from $ComputerName"
+                $p.Interface = $Interface
+                $p.TimestampNanoseconds = $Nanoseconds
+                $p | Add-Member -NotePropertyName PSComputerName -NotePropertyValue $ComputerName -PassThru
+            }
+            $script:FromHosts = @(
+                New-HostPacket nodeA eth0 6001 1700000000100000000
+                New-HostPacket nodeB eth0 6002 1700000000200000000
+                New-HostPacket nodeA lo 6003 1700000000300000000
+                New-HostPacket nodeB eth0 6004 1700000000400000000
+                New-HostPacket nodeA eth0 6005 1700000000500000000
+            )
+        }
+
+        It 'takes the host from PSComputerName and names each pcapng interface host/interface' {
+            $path = Join-Path $TestDrive 'hosts.pcapng'
+            $FromHosts | Export-Pcap $path
+            $back = @(Get-SniffedPacket -Path $path)
+            $back.Count | Should -Be 5
+            $back.Interface | Should -Be @('nodeA/eth0', 'nodeB/eth0', 'nodeA/lo', 'nodeB/eth0', 'nodeA/eth0')
+            $back.Udp.DestinationPort | Should -Be @(6001, 6002, 6003, 6004, 6005)
+            $back.TimestampNanoseconds | Should -Be $FromHosts.TimestampNanoseconds
+            for ($i = 0; $i -lt 5; $i++) { $back[$i].Hex | Should -Be $FromHosts[$i].Hex }
+        }
+
+        It 'writes one interface block per host and interface: the same interface on two hosts is two interfaces' {
+            $path = Join-Path $TestDrive 'blocks.pcapng'
+            $FromHosts | Export-Pcap $path
+            # Interface description blocks (type 1) in the file: one each for nodeA/eth0, nodeB/eth0, nodeA/lo.
+            $bytes = [IO.File]::ReadAllBytes($path)
+            $idbs = 0
+            for ($at = 0; $at -lt $bytes.Length; $at += [BitConverter]::ToInt32($bytes, $at + 4)) {
+                if ([BitConverter]::ToInt32($bytes, $at) -eq 1) { $idbs++ }
+            }
+            $idbs | Should -Be 3
+        }
+
+        It 'uses -ComputerName given by name for every packet, and host/unknown when a packet has no interface' {
+            $path = Join-Path $TestDrive 'named.pcapng'
+            $lo = New-TestPackets 2 | ForEach-Object { $_.Interface = 'lo'; $_ }
+            $lo | Export-Pcap $path -ComputerName probe1
+            New-TestPackets 1 | Export-Pcap $path -ComputerName probe2 -Append
+            (Get-SniffedPacket -Path $path).Interface | Should -Be @('probe1/lo', 'probe1/lo', 'probe2/unknown')
+        }
+
+        It 'leaves the interface names as they are without a host' {
+            $path = Join-Path $TestDrive 'local.pcapng'
+            New-TestPackets 3 | ForEach-Object -Begin { $i = 0 } -Process { $_.Interface = @('eth0', 'eth0', 'lo')[$i++]; $_ } | Export-Pcap $path
+            (Get-SniffedPacket -Path $path).Interface | Should -Be @('eth0', 'eth0', 'lo')
+        }
+
+        It 'names the interfaces of packets a Start-Job read after the job''s host (PSComputerName localhost)' {
+            $source = Join-Path $TestDrive 'job-source.pcapng'
+            New-TestPackets 3 | ForEach-Object { $_.Interface = 'lo'; $_ } | Export-Pcap $source
+            $fromJob = @(Start-Job -ArgumentList $env:NETSOCK_MODULE, $source -ScriptBlock {
+                param($module, $file)
+                Import-Module $module
+                Get-SniffedPacket -Path $file
+            } | Receive-Job -Wait -AutoRemoveJob)
+            $fromJob.Count | Should -Be 3
+            $fromJob | ForEach-Object { $_ | Should -BeOfType ([NetSock.Packets.Packet]); $_.PSComputerName | Should -Be 'localhost' }
+            $path = Join-Path $TestDrive 'job.pcapng'
+            $fromJob | Export-Pcap $path
+            (Get-SniffedPacket -Path $path).Interface | Should -Be @('localhost/lo', 'localhost/lo', 'localhost/lo')
+        }
+
+        It 'writes interface names tshark shows as frame.interface_name' -Skip:$NoTshark {
+            $path = Join-Path $TestDrive 'tshark-hosts.pcapng'
+            $FromHosts | Export-Pcap $path
+            $lines = @(& tshark -r $path -T fields -E separator=',' -e frame.interface_name -e udp.dstport 2>$null)
+            $LASTEXITCODE | Should -Be 0
+            $lines | Should -Be @('nodeA/eth0,6001', 'nodeB/eth0,6002', 'nodeA/lo,6003', 'nodeB/eth0,6004', 'nodeA/eth0,6005')
+        }
+    }
+
     Context 'with -WhatIf and -Confirm' {
         BeforeEach {
             $path = Join-Path ([IO.Path]::GetTempPath()) "netsock-whatif-$([guid]::NewGuid()).pcap"

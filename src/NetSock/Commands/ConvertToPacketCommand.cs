@@ -28,7 +28,11 @@ public sealed class ConvertToPacketCommand : NetSockCmdlet
     {
         if (InputObject is PSObject serialized && PacketTypeConverter.IsSerializedPacket(serialized))
         {
-            WriteObject(PacketTypeConverter.FromSerialized(serialized));     // a packet back from a job, remoting or Import-Clixml
+            // A packet back from remoting, a job or Import-Clixml: live again, still saying which host it came from.
+            var live = PSObject.AsPSObject(PacketTypeConverter.FromSerialized(serialized));
+            if (serialized.Properties["PSComputerName"]?.Value is { } host)
+                live.Properties.Add(new PSNoteProperty("PSComputerName", host));
+            WriteObject(live);
             return;
         }
         object? input = InputObject is PSObject ps ? ps.BaseObject : InputObject;
