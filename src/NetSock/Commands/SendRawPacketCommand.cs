@@ -70,6 +70,11 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
         {
             _replies = ReplyCollector.Start();     // listening before the first send, so no answer comes too early
         }
+        catch (NetSockException e) when (e.Kind == NetSockErrorKind.PermissionDenied)
+        {
+            ThrowNetSockError(new NetSockException("RawPacketNoPrivilege", NetSockErrorKind.PermissionDenied,
+                $"Sending raw packets and listening for their answers needs root or CAP_NET_RAW ({e.Message})", null, e));
+        }
         catch (NetSockException e)
         {
             ThrowNetSockError(e);
