@@ -67,10 +67,29 @@ Step 'Scapy''s IP()/TCP(): New-Packet stacks layers; unset fields are filled whe
     ($p.Bytes | ForEach-Object { $_.ToString('x2') }) -join ' '
 }
 
+Step 'Scapy''s show() and hexdump(): Show-Packet' {
+    Show-Packet $p -Built
+    Show-Packet $p -Hex
+}
+
+if ($isRoot) {
+    Step 'Scapy''s sr(): Send-RawPacket -Receive matches the answers (an echo, a SYN to a listening port, a SYN to a closed one)' {
+        $web = Start-TcpListener -Port 0
+        $probes = @(New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Icmp -Id 7 -Seq 1) +
+            @(New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Tcp -SourcePort 40000 -DestinationPort $web.LocalPort, 9 -Flags S)
+        $probes | Send-RawPacket -Receive -Timeout 1 | Format-Table -AutoSize
+        $web | Close-NetSocket
+    }
+}
+
 Step 'Packets to a pcap file and back (wrpcap / rdpcap), with a BPF filter on the file' {
     $file = Join-Path $tmp 'demo.pcap'
     1..5 | ForEach-Object { New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Udp -DestinationPort (5000 + $_) } | Export-Pcap $file
     Get-SniffedPacket -Path $file -Filter 'udp dst port 5003' | Select-Object Number, Length, Summary
+}
+
+Step 'Packets on their own print as Wireshark lists them: No, Time, Source, Destination, Protocol, Length, Info' {
+    Get-SniffedPacket -Path $file
 }
 
     Step 'Bad input is a clear error: binding a port that is already taken' {
