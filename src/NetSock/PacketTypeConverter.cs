@@ -40,14 +40,23 @@ public sealed class PacketTypeConverter : PSTypeConverter
         var linkType = Value<LinkType?>(ps, "LinkType") ?? LinkType.Ethernet;
         var packet = Packet.Dissect(bytes, linkType);
         packet.Number = Value<long?>(ps, "Number");
-        // The serializer writes a DateTimeOffset as text with whole seconds: the nanoseconds carry the exact time.
-        long? ns = Value<long?>(ps, "TimestampNanoseconds");
-        var time = Value<DateTimeOffset?>(ps, "Timestamp");
-        packet.TimestampNanoseconds = ns;
-        packet.Timestamp = ns is { } n ? DateTimeOffset.UnixEpoch.AddTicks(n / 100).ToOffset(time?.Offset ?? TimeZoneInfo.Local.BaseUtcOffset) : time;
+        packet.TimestampNanoseconds = Value<long?>(ps, "TimestampNanoseconds");
+        packet.Timestamp = Time(ps);
         packet.Interface = Value<string?>(ps, "Interface");
         packet.OriginalLength = Value<int?>(ps, "OriginalLength");
         return packet;
+    }
+
+    /// <summary>
+    /// The serialized Timestamp: the serializer writes a DateTimeOffset as text with whole seconds, so the exact time
+    /// comes from TimestampNanoseconds, in the offset the text gives.
+    /// </summary>
+    internal static DateTimeOffset? Time(PSObject ps)
+    {
+        var time = Value<DateTimeOffset?>(ps, "Timestamp");
+        return Value<long?>(ps, "TimestampNanoseconds") is { } ns
+            ? UnixTime.FromNanoseconds(ns).ToOffset(time?.Offset ?? TimeZoneInfo.Local.BaseUtcOffset)
+            : time;
     }
 
     internal static T? Value<T>(PSObject ps, string name)
@@ -75,9 +84,7 @@ public sealed class DatagramTypeConverter : PSTypeConverter
         if (sourceValue is not PSObject ps || ps.Properties["Data"]?.Value is null)
             throw new PSInvalidCastException($"Only a serialized NetSock datagram (with Data) converts to a Datagram, not {sourceValue}.");
         byte[] data = LanguagePrimitives.ConvertTo<byte[]>(ps.Properties["Data"].Value);
-        long? ns = PacketTypeConverter.Value<long?>(ps, "TimestampNanoseconds");
-        var time = PacketTypeConverter.Value<DateTimeOffset?>(ps, "Timestamp");
-        var timestamp = ns is { } n ? DateTimeOffset.UnixEpoch.AddTicks(n / 100).ToOffset(time?.Offset ?? TimeZoneInfo.Local.BaseUtcOffset) : time ?? default;
+        var timestamp = PacketTypeConverter.Time(ps) ?? default;
         var packet = ps.Properties["Packet"]?.Value switch
         {
             Packet live => live,

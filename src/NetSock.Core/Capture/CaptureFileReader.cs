@@ -104,7 +104,7 @@ public sealed class CaptureFileReader : IDisposable
 
     /// <summary>The frames, read one by one as the enumeration advances. Each enumeration starts from the beginning.</summary>
     public IEnumerable<CapturedFrame> ReadFrames() =>
-        Read((data, linkType, ns, original, itf) => new CapturedFrame(data, linkType, ToDateTime(ns), ns, original, itf));
+        Read((data, linkType, ns, original, itf) => new CapturedFrame(data, linkType, UnixTime.FromNanoseconds(ns), ns, original, itf));
 
     /// <summary>What a reader makes of each frame: its bytes (a private copy), link type, time in ns, original length, interface; null skips it.</summary>
     internal delegate T? FrameFactory<T>(byte[] data, LinkType linkType, long timestampNanoseconds, int originalLength, string? interfaceName) where T : class;
@@ -174,9 +174,6 @@ public sealed class CaptureFileReader : IDisposable
         $"the file ends {Available} bytes into a {unit} at offset {at} (it needs {need} bytes)");
 
     private static bool HostLittle => BitConverter.IsLittleEndian;
-
-    internal static DateTimeOffset ToDateTime(long ns) =>
-        DateTimeOffset.UnixEpoch.AddTicks(Math.DivRem(ns, 100, out long rem) - (rem < 0 ? 1 : 0));
 
     // ---------------------------------------------------------------- pcap
 

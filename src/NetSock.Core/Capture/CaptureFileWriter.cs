@@ -129,7 +129,7 @@ public sealed class CaptureFileWriter : IDisposable
 
     /// <summary>Writes one frame; the timestamp is kept to the file's precision.</summary>
     public void Write(ReadOnlySpan<byte> data, DateTimeOffset timestamp, int originalLength, string? interfaceName = null, LinkType? linkType = null) =>
-        Write(data, (timestamp.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) * 100, originalLength, interfaceName, linkType);
+        Write(data, UnixTime.ToNanoseconds(timestamp), originalLength, interfaceName, linkType);
 
     /// <summary>Writes a frame read from a capture file, with its own link type, interface and nanosecond timestamp.</summary>
     public void Write(CapturedFrame frame) =>

@@ -151,8 +151,8 @@ public sealed class LiveCapture : IDisposable
     private Packet Captured(byte[] bytes, long seconds, long micro, uint length)
     {
         var packet = Packet.Dissect(bytes, _linkType);
-        packet.Timestamp = new DateTimeOffset(UnixEpochTicks + seconds * TimeSpan.TicksPerSecond + micro * 10 + LocalOffset.Ticks, LocalOffset);
         packet.TimestampNanoseconds = seconds * 1_000_000_000 + micro * 1000;
+        packet.Timestamp = UnixTime.FromNanoseconds(packet.TimestampNanoseconds.Value).ToOffset(LocalOffset);
         packet.OriginalLength = (int)Math.Min(length, int.MaxValue);
         packet.Interface = _name;
         return packet;
@@ -201,7 +201,6 @@ public sealed class LiveCapture : IDisposable
         }
     }
 
-    private static readonly long UnixEpochTicks = DateTime.UnixEpoch.Ticks;
     private static readonly TimeSpan LocalOffset = TimeZoneInfo.Local.BaseUtcOffset;
 
     public unsafe CaptureStatistics Statistics

@@ -76,7 +76,7 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
     // Capture metadata, when the packet has it.
     public DateTimeOffset? Timestamp
     {
-        get => _timestamp ?? (_timestampNanoseconds is { } ns ? DateTimeOffset.UnixEpoch.AddTicks(Math.DivRem(ns, 100, out long rem) - (rem < 0 ? 1 : 0)) : null);
+        get => _timestamp ?? (_timestampNanoseconds is { } ns ? UnixTime.FromNanoseconds(ns) : null);
         set => _timestamp = value;
     }
 
@@ -85,7 +85,7 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
     /// <summary>The timestamp in nanoseconds since 1970-01-01 UTC, exact where the capture file had nanoseconds.</summary>
     public long? TimestampNanoseconds
     {
-        get => _timestampNanoseconds ?? (_timestamp is { } t ? (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100 : null);
+        get => _timestampNanoseconds ?? (_timestamp is { } t ? UnixTime.ToNanoseconds(t) : null);
         set => _timestampNanoseconds = value;
     }
 

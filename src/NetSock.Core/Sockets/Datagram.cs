@@ -36,7 +36,7 @@ public sealed class Datagram
     public DateTimeOffset Timestamp { get; }
 
     /// <summary>The arrival time in nanoseconds since 1970-01-01 UTC (to the 100 ns tick), as packets have it.</summary>
-    public long TimestampNanoseconds => (Timestamp.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+    public long TimestampNanoseconds => UnixTime.ToNanoseconds(Timestamp);
 
     /// <summary>The whole IP packet, for a datagram from a raw IPv4 socket (IPv4 header fields: Packet.IPv4.TimeToLive, ...).</summary>
     public Packet? Packet { get; }
