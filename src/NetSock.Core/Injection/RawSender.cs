@@ -77,13 +77,13 @@ public sealed class RawSender : IDisposable
                 byte[] bytes = Build(packet);
                 var built = Packet.Dissect(bytes, LinkType.Raw);
                 var destination = ((IPLayer)built.Layers[0]).EffectiveDestination;
-                string? via = Neighbours.InterfaceFor(BuildContext.SourceFor(destination))?.Name;
+                string? via = RouteInterface(destination)?.Name;
                 return new PreparedPacket(built, bytes, 3, via, destination, IPAddressOf(destination));
             }
             case { IsLinkHeader: true }:
             {
                 var toward = IPDestination(packet);
-                var nic = (toward is null ? null : Neighbours.InterfaceFor(BuildContext.SourceFor(toward))) ?? throw new NetSockException(
+                var nic = (toward is null ? null : RouteInterface(toward)) ?? throw new NetSockException(
                     "RawPacketInterfaceRequired", NetSockErrorKind.InvalidArgument,
                     $"The packet starts with {first.Name}, so it is sent at layer 2, but no interface is named and none routes to {(toward?.ToString() ?? "its destination")}. Give -Interface ({string.Join(", ", InterfaceNames())}).",
                     packet);
@@ -164,6 +164,9 @@ public sealed class RawSender : IDisposable
         Arp arp => arp.TargetProtocolAddress,
         _ => null,
     };
+
+    /// <summary>The interface the kernel's route toward <paramref name="destination"/> leaves by (the one with the route's source address).</summary>
+    private static NetworkInterface? RouteInterface(IPAddress destination) => Neighbours.InterfaceFor(BuildContext.SourceFor(destination));
 
     internal static NetworkInterface FindInterface(string name) =>
         NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(n => n.Name == name) ?? throw new NetSockException(

@@ -97,9 +97,7 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
         if (Loop) RunLoop();
         if (_replies is not null)
         {
-            long deadline = Environment.TickCount64 + AnswerWaitMilliseconds;
-            while (_replies.Waiting > 0 && Environment.TickCount64 < deadline)
-                EmitAnswers(_replies.Collect((int)Math.Min(int.MaxValue, deadline - Environment.TickCount64), StopToken));
+            AwaitAnswers();
             foreach (var unanswered in _replies.TakeUnanswered()) WriteObject(unanswered);
         }
         CompleteProgress();
@@ -191,9 +189,7 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
                 if (_replies is null && prepared != _looped[^1]) Pause(Interval);
             }
             if (_replies is null) continue;
-            long deadline = Environment.TickCount64 + AnswerWaitMilliseconds;
-            while (_replies.Waiting > 0 && Environment.TickCount64 < deadline)
-                EmitAnswers(_replies.Collect((int)Math.Min(int.MaxValue, deadline - Environment.TickCount64), StopToken));
+            AwaitAnswers();
             var unanswered = _replies.TakeUnanswered();
             foreach (var miss in unanswered)
             {
@@ -202,6 +198,14 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
             }
             WriteHost($"Round {round}: sent {_sent} packets, received {_answered} answers ({(_sent == 0 ? 0 : 100.0 * _answered / _sent):0.#}% hits); this round {_answered - answeredBefore} of {_looped.Count}.");
         }
+    }
+
+    /// <summary>Emits the answers that come within the answer wait (-Timeout), until nothing sent waits any more.</summary>
+    private void AwaitAnswers()
+    {
+        long deadline = Environment.TickCount64 + AnswerWaitMilliseconds;
+        while (_replies!.Waiting > 0 && Environment.TickCount64 < deadline)
+            EmitAnswers(_replies.Collect((int)Math.Min(int.MaxValue, deadline - Environment.TickCount64), StopToken));
     }
 
     private void EmitAnswers(List<PacketResponse> answers)
