@@ -10,6 +10,8 @@
     -Runs times and the median kept:
       NetSock  Get-SniffedPacket -Path f | Measure-Object, in a fresh child pwsh (started as bench/import.ps1 does),
                timed inside it with a Stopwatch, so pwsh start-up and Import-Module are left out
+      floor    PowerShell alone: the same number of packets already in memory, Write-Output -InputObject $array |
+               Measure-Object in a fresh child pwsh, timed the same way: the fastest any cmdlet can hand objects on
       tcpdump  tcpdump -r f -n > /dev/null            (wall time of the process)
       tshark   tshark -r f > /dev/null                (wall time of the process)
       Scapy    rdpcap(f, count=-ScapyPackets)         (time.perf_counter around the call only; Scapy reads some
@@ -106,6 +108,26 @@ Import-Module '$ModulePath'
         if ([long]$n -ne $Packets) { throw "Get-SniffedPacket read $n packets of $Packets." }
         [pscustomobject]@{ First = [double]::Parse($t, [cultureinfo]::InvariantCulture); Again = [double]::Parse($again, [cultureinfo]::InvariantCulture) }
     }
+    # PowerShell's own floor: the same number of packets, already in memory (references to 64 read from the file), through
+    # `Write-Output -InputObject $array | Measure-Object` in a fresh pwsh, timed the same way. No reader can go faster
+    # than this pipeline carries objects; the difference is NetSock's reading and making of packets.
+    $floorChild = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$ModulePath'
+`$some = @(Get-SniffedPacket -Path '$file' -Count 64)
+`$all = [object[]]::new($Packets)
+for (`$i = 0; `$i -lt $Packets; `$i++) { `$all[`$i] = `$some[`$i % 64] }
+`$sw = [Diagnostics.Stopwatch]::StartNew()
+`$n = (Write-Output -InputObject `$all | Measure-Object).Count
+'{0} {1}' -f `$n, `$sw.Elapsed.TotalSeconds.ToString([cultureinfo]::InvariantCulture)
+"@
+    $floorTimes = foreach ($i in 1..$Runs) {
+        $out = & $pwsh @pre -NoProfile -NonInteractive -Command $floorChild
+        if ($LASTEXITCODE -ne 0) { throw "The floor child pwsh failed with exit code $LASTEXITCODE." }
+        [double]::Parse((($out | Select-Object -Last 1) -split ' ')[1], [cultureinfo]::InvariantCulture)
+    }
+    $floor = $Packets / (Get-Median $floorTimes)
+
     $netsock = $Packets / (Get-Median $netsockTimes.First)
     # The same pipeline run a second time in that session: the JIT has compiled and tiered up PowerShell's pipeline and
     # NetSock's reader by then (the first read of a fresh process runs much of it unoptimised). Shown, not judged.
@@ -143,6 +165,7 @@ print(statistics.median(rates))
     $rows = @(
         [pscustomobject]@{ Reader = 'NetSock: Get-SniffedPacket -Path f | Measure-Object'; 'Packets/s' = '{0:N0}' -f $netsock; 'NetSock / this' = '' }
         [pscustomobject]@{ Reader = '  the same, run again in that session (JIT warm)'; 'Packets/s' = '{0:N0}' -f $netsockWarm; 'NetSock / this' = '{0:N2}x' -f ($netsock / $netsockWarm) }
+        [pscustomobject]@{ Reader = "  PowerShell's floor: Write-Output -InputObject `$packetsInMemory | Measure-Object"; 'Packets/s' = '{0:N0}' -f $floor; 'NetSock / this' = '{0:N2}x' -f ($netsock / $floor) }
         [pscustomobject]@{ Reader = 'tcpdump -r f -n > /dev/null'; 'Packets/s' = if ($tcpdumpRate) { '{0:N0}' -f $tcpdumpRate } else { 'n/a' }; 'NetSock / this' = Format-Ratio $tcpdumpRate $TcpdumpGoal }
         [pscustomobject]@{ Reader = 'tshark -r f > /dev/null'; 'Packets/s' = if ($tsharkRate) { '{0:N0}' -f $tsharkRate } else { 'n/a' }; 'NetSock / this' = Format-Ratio $tsharkRate $TsharkGoal }
         [pscustomobject]@{ Reader = "Scapy: rdpcap(f, count=$([math]::Min($ScapyPackets, $Packets)))"; 'Packets/s' = if ($scapyRate) { '{0:N0}' -f $scapyRate } else { 'n/a' }; 'NetSock / this' = Format-Ratio $scapyRate 0 }
@@ -153,6 +176,7 @@ print(statistics.median(rates))
     $missing = -not ($tcpdumpRate -and $tsharkRate)
     "Goal: NetSock at least ${TsharkGoal}x tshark and ${TcpdumpGoal}x tcpdump: " +
     $(if ($missing) { 'n/a (tcpdump or tshark is not installed)' } elseif ($short.Count -eq 0) { 'met' } else { 'NOT met' })
+    if ($tsharkRate) { "PowerShell's floor alone (no file read, no packet made) is {0:N2}x tshark." -f ($floor / $tsharkRate) }
 
     # Live, on lo: one sender, NetSock and tcpdump capturing at once.
     if (-not $NoLive) {

@@ -74,6 +74,24 @@ Describe 'Export-Pcap and Get-SniffedPacket -Path' {
             (Get-SniffedPacket -Path (Join-Path $TestDrive 'many-*.pcap')).Count | Should -Be 10
         }
 
+        It 'reads <Format> in order past its batches of 64: -Count across two files, -Filter with -Count' -ForEach @(
+            @{ Format = 'Pcap' }, @{ Format = 'PcapNg' }
+        ) {
+            $a = Join-Path $TestDrive "long-a.$Format"
+            $b = Join-Path $TestDrive "long-b.$Format"
+            New-TestPackets 150 | Export-Pcap $a -Format $Format
+            New-TestPackets 150 | Export-Pcap $b -Format $Format
+            $all = Get-SniffedPacket -Path $a, $b
+            $all.Count | Should -Be 300
+            ($all.Udp.DestinationPort -join ',') | Should -Be (((5001..5150) + (5001..5150)) -join ',')
+            ($all.Number -join ',') | Should -Be (((1..150) + (1..150)) -join ',')
+            $some = Get-SniffedPacket -Path $a, $b -Count 200
+            $some.Count | Should -Be 200
+            $some[199].Udp.DestinationPort | Should -Be 5050
+            $third = Get-SniffedPacket -Path $a -Filter 'udp dst port 5003 or udp dst port 5066 or udp dst port 5129' -Count 2
+            ($third.Number -join ',') | Should -Be '3,66'
+        }
+
         It 'writes files tcpdump reads' -Skip:$NoTcpdump {
             $path = Join-Path $TestDrive 'tcpdump.pcap'
             New-TestPackets | Export-Pcap $path
@@ -223,6 +241,20 @@ Describe 'Export-Pcap and Get-SniffedPacket -Path' {
             $err[0].FullyQualifiedErrorId | Should -Be "CaptureFileCorrupt,$ReadCmd"
             $err[0].Exception.Message | Should -Match ([regex]::Escape($cut))
             $err[0].Exception.Message | Should -Match 'offset \d+'
+        }
+
+        It 'emits all 100 good packets when the damage comes in the middle of a batch' {
+            $path = Join-Path $TestDrive 'long.pcap'
+            New-TestPackets 101 | Export-Pcap $path
+            $bytes = [IO.File]::ReadAllBytes($path)
+            $cut = Join-Path $TestDrive 'long-cut.pcap'
+            [IO.File]::WriteAllBytes($cut, $bytes[0..($bytes.Length - 10)])
+            $good = Get-SniffedPacket -Path $cut, $path -ErrorVariable err -ErrorAction SilentlyContinue
+            $good.Count | Should -Be 201      # the damaged file's first 100, then the next file whole
+            $good[99].Udp.DestinationPort | Should -Be 5100
+            $good[100].Number | Should -Be 1
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -Be "CaptureFileCorrupt,$ReadCmd"
         }
 
         It 'refuses a pcap of another link type when appending' {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using NetSock.Packets;
 
 namespace NetSock.Capture;
@@ -103,15 +104,37 @@ public sealed class CaptureFileReader : IDisposable
     }
 
     /// <summary>The frames, read one by one as the enumeration advances. Each enumeration starts from the beginning.</summary>
-    public IEnumerable<CapturedFrame> ReadFrames() =>
-        Read((data, linkType, ns, original, itf) => new CapturedFrame(data, linkType, UnixTime.FromNanoseconds(ns), ns, original, itf));
+    public IEnumerable<CapturedFrame> ReadFrames()
+    {
+        Restart();
+        while (TryRead(out var f))
+            yield return new CapturedFrame(f.Data, f.LinkType, UnixTime.FromNanoseconds(f.Nanoseconds), f.Nanoseconds, f.OriginalLength, f.Interface);
+    }
 
-    /// <summary>What a reader makes of each frame: its bytes (a private copy), link type, time in ns, original length, interface; null skips it.</summary>
-    internal delegate T? FrameFactory<T>(byte[] data, LinkType linkType, long timestampNanoseconds, int originalLength, string? interfaceName) where T : class;
+    /// <summary>One frame as <see cref="TryRead"/> gives it: its bytes (a private copy), link type, time in ns, original length, interface.</summary>
+    internal struct Frame
+    {
+        public byte[] Data;
+        public LinkType LinkType;
+        public long Nanoseconds;
+        public int OriginalLength;
+        public string? Interface;
+    }
 
-    /// <summary>Each frame as <paramref name="make"/> makes it (no intermediate frame object per packet on the fast path).</summary>
-    internal IEnumerable<T> Read<T>(FrameFactory<T> make) where T : class =>
-        Format == CaptureFileFormat.Pcap ? ReadPcap(make) : ReadPcapNg(make);
+    /// <summary>Goes back to the start of the file: the next <see cref="TryRead"/> reads its first frame.</summary>
+    internal void Restart()
+    {
+        Rewind();
+        _started = false;
+    }
+
+    /// <summary>
+    /// The next frame, or false at the end of the file. A cursor rather than an iterator, and compiled optimised from the
+    /// start: reading a file is a loop of millions of calls, most of them over before the tiered JIT would optimise it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal bool TryRead(out Frame frame) =>
+        Format == CaptureFileFormat.Pcap ? TryReadPcap(out frame) : TryReadPcapNg(out frame);
 
     public void Dispose() => _stream.Dispose();
 
@@ -177,38 +200,49 @@ public sealed class CaptureFileReader : IDisposable
 
     // ---------------------------------------------------------------- pcap
 
-    private IEnumerable<T> ReadPcap<T>(FrameFactory<T> make) where T : class
+    private bool _started;
+    private long _fracScale;
+    private uint _snapLength, _limit;
+    private LinkType _linkType;
+
+    private void StartPcap()
     {
-        Rewind();
         if (!Fill(24)) throw Truncated("pcap file header", 0, 24);
         uint magicLe = BinaryPrimitives.ReadUInt32LittleEndian(_buf);
         bool fileLittle = magicLe is PcapMagicMicro or PcapMagicNano;
         _swap = fileLittle != HostLittle;
-        uint magic = U32(0);
-        long fracScale = magic == PcapMagicNano ? 1 : 1000;
-        uint snaplen = U32(16);
-        var linkType = (LinkType)(U32(20) & 0xFFFF);
-        uint limit = snaplen == 0 ? 262144u : snaplen;
+        _fracScale = U32(0) == PcapMagicNano ? 1 : 1000;
+        _snapLength = U32(16);
+        _linkType = (LinkType)(U32(20) & 0xFFFF);
+        _limit = _snapLength == 0 ? 262144u : _snapLength;
         _pos += 24;
-        while (true)
+        _started = true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool TryReadPcap(out Frame frame)
+    {
+        frame = default;
+        if (!_started) StartPcap();
+        if (!Fill(16))
         {
-            if (!Fill(16))
-            {
-                if (Available == 0) yield break;
-                throw Truncated("record header", Offset, 16);
-            }
-            int p = _pos;
-            uint sec = U32(p), frac = U32(p + 4), incl = U32(p + 8), orig = U32(p + 12);
-            if (incl > limit || incl > MaxBlock)
-                throw Corrupt($"record header at offset {Offset} says {incl} bytes but the snap length is {snaplen}");
-            if (!Fill(16 + (int)incl)) throw Truncated("record", Offset, 16 + (int)incl);
-            p = _pos;
-            var data = new byte[incl];
-            Buffer.BlockCopy(_buf, p + 16, data, 0, (int)incl);
-            _pos += 16 + (int)incl;
-            long ns = sec * 1_000_000_000L + frac * fracScale;
-            if (make(data, linkType, ns, (int)Math.Min(orig, int.MaxValue), null) is { } item) yield return item;
+            if (Available == 0) return false;
+            throw Truncated("record header", Offset, 16);
         }
+        int p = _pos;
+        uint sec = U32(p), frac = U32(p + 4), incl = U32(p + 8), orig = U32(p + 12);
+        if (incl > _limit || incl > MaxBlock)
+            throw Corrupt($"record header at offset {Offset} says {incl} bytes but the snap length is {_snapLength}");
+        if (!Fill(16 + (int)incl)) throw Truncated("record", Offset, 16 + (int)incl);
+        p = _pos;
+        var data = new byte[incl];
+        Buffer.BlockCopy(_buf, p + 16, data, 0, (int)incl);
+        _pos += 16 + (int)incl;
+        frame.Data = data;
+        frame.LinkType = _linkType;
+        frame.Nanoseconds = sec * 1_000_000_000L + frac * _fracScale;
+        frame.OriginalLength = (int)Math.Min(orig, int.MaxValue);
+        return true;
     }
 
     // ---------------------------------------------------------------- pcapng
@@ -272,17 +306,25 @@ public sealed class CaptureFileReader : IDisposable
 
     internal PcapNgState? State { get; private set; }
 
-    private IEnumerable<T> ReadPcapNg<T>(FrameFactory<T> make) where T : class
+    private bool _inSection;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool TryReadPcapNg(out Frame frame)
     {
-        Rewind();
-        var state = State = new PcapNgState();
+        frame = default;
+        if (!_started)
+        {
+            State = new PcapNgState();
+            _inSection = false;
+            _started = true;
+        }
+        var state = State!;
         var interfaces = state.Interfaces;
-        bool inSection = false;
         while (true)
         {
             if (!Fill(12))
             {
-                if (Available == 0) yield break;
+                if (Available == 0) return false;
                 throw Truncated("block", Offset, 12);
             }
             long blockOffset = Offset;
@@ -296,12 +338,12 @@ public sealed class CaptureFileReader : IDisposable
                 else throw Corrupt($"the section header block at offset {blockOffset} has the byte-order magic {bom:x8}, not 1a2b3c4d");
                 state.BigEndian = HostLittle == _swap;
                 interfaces.Clear();
-                inSection = true;
+                _inSection = true;
             }
             else
             {
                 type = U32(p);
-                if (!inSection) throw Corrupt($"the block at offset {blockOffset} comes before any section header block");
+                if (!_inSection) throw Corrupt($"the block at offset {blockOffset} comes before any section header block");
             }
             uint total = U32(p + 4);
             if (total < 12 || total % 4 != 0 || total > MaxBlock)
@@ -312,7 +354,7 @@ public sealed class CaptureFileReader : IDisposable
             uint trailer = U32(p + len - 4);
             if (trailer != total)
                 throw Corrupt($"the block at offset {blockOffset} (type 0x{type:x}) says {total} bytes at its start but {trailer} at its end");
-            T? frame = null;
+            bool found = false;
             switch (type)
             {
                 case ShbType:
@@ -340,8 +382,8 @@ public sealed class CaptureFileReader : IDisposable
                         throw Corrupt($"the packet block at offset {blockOffset} says {cap} captured bytes but the block holds only {len - 32}");
                     var data = new byte[cap];
                     Buffer.BlockCopy(_buf, p + 28, data, 0, (int)cap);
-                    long ns = itf.ToNanoseconds(units);
-                    frame = make(data, itf.LinkType, ns, (int)Math.Min(orig, int.MaxValue), itf.Name);
+                    frame = new Frame { Data = data, LinkType = itf.LinkType, Nanoseconds = itf.ToNanoseconds(units), OriginalLength = (int)Math.Min(orig, int.MaxValue), Interface = itf.Name };
+                    found = true;
                     break;
                 }
                 case SpbType:
@@ -355,12 +397,13 @@ public sealed class CaptureFileReader : IDisposable
                     if (itf.SnapLength != 0) cap = Math.Min(cap, itf.SnapLength);
                     var data = new byte[cap];
                     Buffer.BlockCopy(_buf, p + 12, data, 0, (int)cap);
-                    frame = make(data, itf.LinkType, 0, (int)Math.Min(orig, int.MaxValue), itf.Name);
+                    frame = new Frame { Data = data, LinkType = itf.LinkType, Nanoseconds = 0, OriginalLength = (int)Math.Min(orig, int.MaxValue), Interface = itf.Name };
+                    found = true;
                     break;
                 }
             }
             _pos += len;
-            if (frame != null) yield return frame;
+            if (found) return true;
         }
     }
 

@@ -11,32 +11,72 @@ public static class CaptureFiles
     /// interface and original length; <paramref name="filter"/> is BPF as tcpdump takes it. A damaged file yields every
     /// good packet before the damage, then throws CaptureFileCorrupt naming the offset.
     /// </summary>
-    public static IEnumerable<Packet> Read(string path, string? filter)
+    public static IEnumerable<Packet> Read(string path, string? filter) => ReadBatches(path, filter).SelectMany(b => b);
+
+    /// <summary>
+    /// The packets of a file as <see cref="Read"/> gives them, in arrays of at most <paramref name="batchSize"/> (a new
+    /// array each time): what Get-SniffedPacket writes to the pipeline. A damaged file's error comes after a batch
+    /// holding the good packets before the damage.
+    /// </summary>
+    public static IEnumerable<Packet[]> ReadBatches(string path, string? filter, int batchSize = 64)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         using var reader = CaptureFileReader.Open(path);
-        var programs = new Dictionary<LinkType, BpfProgram>();
+        var state = new BatchState(reader, filter);
         try
         {
-            long number = 0;
-            foreach (var packet in reader.Read((data, linkType, ns, original, itf) =>
+            while (true)
             {
-                number++;
-                if (filter is not null && !Program(programs, linkType, filter).Matches(data)) return null;
-                var packet = Packet.Dissect(data, linkType);
-                packet.TimestampNanoseconds = ns;          // Timestamp follows from it when first read
-                packet.OriginalLength = original;
-                packet.Interface = itf;
-                packet.Number = number;
-                return packet;
-            }))
-            {
-                yield return packet;
+                var batch = new Packet[batchSize];
+                int n = Fill(state, batch);
+                if (n > 0) yield return n == batch.Length ? batch : batch[..n];
+                if (state.Damage is { } damage) throw damage;
+                if (n < batch.Length) yield break;
             }
         }
         finally
         {
-            foreach (var program in programs.Values) program.Dispose();
+            foreach (var program in state.Programs.Values) program.Dispose();
         }
+    }
+
+    private sealed class BatchState(CaptureFileReader reader, string? filter)
+    {
+        public readonly CaptureFileReader Reader = reader;
+        public readonly string? Filter = filter;
+        public readonly Dictionary<LinkType, BpfProgram> Programs = new();
+        public long Number;
+        public NetSockException? Damage;
+    }
+
+    /// <summary>
+    /// Reads packets into <paramref name="batch"/> until it is full or the file ends (or is damaged: the error is kept
+    /// for after the batch); compiled optimised from the start, as it runs once per packet.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static int Fill(BatchState state, Packet[] batch)
+    {
+        var reader = state.Reader;
+        int n = 0;
+        try
+        {
+            while (n < batch.Length && reader.TryRead(out var frame))
+            {
+                long number = ++state.Number;
+                if (state.Filter is not null && !Program(state.Programs, frame.LinkType, state.Filter).Matches(frame.Data)) continue;
+                var packet = Packet.Dissect(frame.Data, frame.LinkType);
+                packet.TimestampNanoseconds = frame.Nanoseconds;      // Timestamp follows from it when first read
+                packet.OriginalLength = frame.OriginalLength;
+                packet.Interface = frame.Interface;
+                packet.Number = number;
+                batch[n++] = packet;
+            }
+        }
+        catch (NetSockException e)
+        {
+            state.Damage = e;
+        }
+        return n;
     }
 
     /// <summary>The filter compiled for one link type (a file may hold several), or CaptureFilterInvalid quoting libpcap.</summary>

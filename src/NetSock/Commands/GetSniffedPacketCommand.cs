@@ -118,20 +118,18 @@ public sealed class GetSniffedPacketCommand : NetSockCmdlet
             }
             foreach (string file in files)
             {
-                // Written in small batches: PowerShell's per-call cost of WriteObject is paid once per batch, and the
-                // packets still stream (a batch holds at most 64 packets already read); what a batch holds goes out
-                // before an error about the file, so every good packet before damage comes out first.
-                var batch = new List<Packet>(64);
+                // Written in batches of 64: PowerShell's per-call cost of WriteObject is paid once per batch, and the
+                // packets still stream; the good packets before damage come out before the error about the file.
                 try
                 {
-                    foreach (var packet in CaptureFiles.Read(file, Filter))
+                    foreach (var batch in CaptureFiles.ReadBatches(file, Filter, 64))
                     {
-                        batch.Add(packet);
-                        bool done = Count > 0 && ++_emitted >= Count;
-                        if (batch.Count == 64 || done) Flush(batch);
-                        if (done) return;
+                        long left = Count > 0 ? Count - _emitted : long.MaxValue;
+                        var part = batch.Length <= left ? batch : batch[..(int)left];
+                        _emitted += part.Length;
+                        WriteObject(part, enumerateCollection: true);
+                        if (_emitted == Count) return;
                     }
-                    Flush(batch);
                 }
                 catch (NetSockException e) when (e.ErrorId == "CaptureFilterInvalid")
                 {
@@ -139,18 +137,10 @@ public sealed class GetSniffedPacketCommand : NetSockCmdlet
                 }
                 catch (NetSockException e)
                 {
-                    Flush(batch);
                     WriteNetSockError(e);      // a damaged file: its good packets came out; go on with the next file
                 }
             }
         }
-    }
-
-    private void Flush(List<Packet> batch)
-    {
-        if (batch.Count == 0) return;
-        WriteObject(batch, enumerateCollection: true);
-        batch.Clear();
     }
 
     private void Finish()
