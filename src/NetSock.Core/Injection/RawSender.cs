@@ -102,11 +102,12 @@ public sealed class RawSender : IDisposable
     {
         var socket = SocketFor(prepared);
         var time = DateTimeOffset.Now;
-        int errno = NativeSockets.SendTo(socket.SafeHandle.DangerousGetHandle(), prepared.Bytes, prepared.Address);
-        if (errno == 105 || errno == 11)       // ENOBUFS, EAGAIN: the device queue is full for a moment
+        int errno;
+        for (int waited = 0; ; waited++)      // a full device queue is waited out for up to a second, as SendRepeated does
         {
-            Thread.Sleep(1);
             errno = NativeSockets.SendTo(socket.SafeHandle.DangerousGetHandle(), prepared.Bytes, prepared.Address);
+            if (!NativeSockets.IsMomentary(errno) || waited == 1000) break;
+            Thread.Sleep(1);
         }
         if (errno != 0) throw Failed(errno, prepared);
         return time;

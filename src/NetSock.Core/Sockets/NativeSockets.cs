@@ -73,7 +73,7 @@ internal static partial class NativeSockets
                 if (n < 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
-                    if (errno is 105 or 11 or 4) { Thread.Sleep(1); continue; }    // ENOBUFS, EAGAIN, EINTR
+                    if (IsMomentary(errno)) { Thread.Sleep(1); continue; }
                     return (sent, errno);
                 }
                 sent += n;
@@ -81,6 +81,9 @@ internal static partial class NativeSockets
         }
         return (sent, 0);
     }
+
+    /// <summary>ENOBUFS, EAGAIN, EINTR: the device queue is full for a moment, or a signal came; the send is tried again.</summary>
+    internal static bool IsMomentary(int errno) => errno is 105 or 11 or 4;
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static unsafe partial int poll(byte* fds, nuint count, int timeout);
