@@ -8,6 +8,7 @@ using NetSock.Packets;
 using NetSock.Packets.Layers;
 using NetSock.Tests.Corpus;
 using Xunit.Abstractions;
+using Dns = NetSock.Packets.Layers.Dns;
 
 namespace NetSock.Tests;
 
@@ -160,8 +161,9 @@ print("ok")
                         else if (v.ValueKind == JsonValueKind.Object) Walk(v, protocol, protocols);
                     break;
                 case JsonValueKind.Object:
-                    // A key without a dot or a space is a protocol of its own (the IP and UDP headers an ICMP error quotes).
-                    if (!p.Name.Contains('.') && !p.Name.Contains(' ') && !p.Name.Contains(':')) AddProtocol(p.Name, p.Value, protocols);
+                    // A lower-case key without a dot or a space is a protocol of its own (the IP and UDP headers an ICMP error
+                    // quotes); a capitalised one is a section of the protocol it is in (DNS's "Queries", "Answers").
+                    if (!p.Name.Contains('.') && !p.Name.Contains(' ') && !p.Name.Contains(':') && p.Name == p.Name.ToLowerInvariant()) AddProtocol(p.Name, p.Value, protocols);
                     else Walk(p.Value, protocol, protocols);
                     break;
             }
@@ -222,6 +224,15 @@ public sealed class TsharkAgreementTests : IClassFixture<TsharkCorpusFixture>
         new("PPPoESessionPppIPv4", 1, E + "/PPPoE(sessionid=0x1a2b)/PPP(proto=0x0021)/IP(src='100.64.0.1',dst='100.64.0.2')/UDP(sport=40053,dport=40054)"),
         new("MplsTwoLabels", 1, "Ether(src='02:00:00:aa:bb:cc',dst='02:00:00:11:22:33',type=0x8847)/MPLS(label=1000,cos=5,s=0,ttl=64)/MPLS(label=2000,s=1,ttl=63)/IP(src='10.7.0.1',dst='10.7.0.2')/ICMP()"),
         new("VxlanInnerEthernet", 1, E + "/IP(src='192.0.2.1',dst='192.0.2.2')/UDP(sport=49152,dport=4789)/VXLAN(vni=0x123456,flags=0x08)/Ether(src='02:00:00:00:00:01',dst='02:00:00:00:00:02')/IP(src='10.100.0.1',dst='10.100.0.2')/ICMP(type=8,id=3,seq=4)"),
+        new("DnsQuery", 1, E + "/IP(src='10.0.0.1',dst='10.0.0.53')/UDP(sport=40000,dport=53)/DNS(id=0x1234,qd=DNSQR(qname='example.test',qtype='AAAA'))"),
+        new("DnsResponseAllSections", 1, E + "/IP(src='10.0.0.53',dst='10.0.0.1')/UDP(sport=53,dport=40000)/DNS(id=0x1234,qr=1,aa=1,ra=1,qd=DNSQR(qname='www.example.test'),"
+            + "an=DNSRR(rrname='www.example.test',type='CNAME',ttl=60,rdata='web.example.test')/DNSRR(rrname='web.example.test',ttl=60,rdata='198.18.0.80'),"
+            + "ns=DNSRR(rrname='example.test',type='NS',ttl=3600,rdata='ns1.example.test'),ar=DNSRR(rrname='ns1.example.test',type='AAAA',ttl=3600,rdata='2001:db8::53'))"),
+        // As servers send it: names compressed (the CNAME's owner and the end of its data, the A record's owner are pointers).
+        new("DnsCompressedResponse", 1, E + "/IP(src='10.0.0.53',dst='10.0.0.1')/UDP(sport=53,dport=40001)/Raw(bytes.fromhex('000785800001000200000000"
+            + "03777777076578616d706c6504746573740000010001c00c000500010000003c000603776562c010c02e000100010000003c0004c6120050'))"),
+        new("DnsNxDomainWithSoa", 1, E + "/IP(src='10.0.0.53',dst='10.0.0.1')/UDP(sport=53,dport=40002)/DNS(id=12,qr=1,rcode=3,qd=DNSQR(qname='nope.example.test'),"
+            + "ns=DNSRRSOA(rrname='example.test',ttl=900,mname='ns1.example.test',rname='hostmaster.example.test',serial=2026112501,refresh=7200,retry=900,expire=1209600,minimum=300))"),
         new("LinuxSllIPv4Tcp", 113, "CookedLinux(pkttype=4,lladdrtype=1,lladdrlen=6,src=b'\\x02\\x00\\x00\\xaa\\xbb\\xcc\\x00\\x00')/IP(src='10.0.0.1',dst='10.0.0.2')/TCP(sport=1234,dport=80,flags='S',seq=1000)"),
         new("RawIPv4Udp", 101, "IP(src='198.51.100.1',dst='198.51.100.2',ttl=9)/UDP(sport=40001,dport=40002)/Raw(b'raw')"),
         new("RawIPv6IcmpV6Echo", 101, "IPv6(src='2001:db8::5',dst='2001:db8::6')/ICMPv6EchoRequest(id=11,seq=12)"),
@@ -237,6 +248,9 @@ public sealed class TsharkAgreementTests : IClassFixture<TsharkCorpusFixture>
     private sealed record LayerMap(string Layer, string[] Protocols, Map[] Fields);
 
     private static byte[] Bytes(object? v) => (byte[])v!;
+    private static DnsRecord[] Records(object? dns) => ((Dns)dns!).Answers.Concat(((Dns)dns!).Authority).Concat(((Dns)dns!).Additional).ToArray();
+    private static string Each<T>(IEnumerable<T> items, Func<T, object> f) => string.Join(",", items.Select(i => f(i).ToString()!.TrimEnd('.').ToLowerInvariant()));
+    private static string Data(object? dns, ushort type) => Each(Records(dns).Where(r => r.Type == type), r => r.Value);
     private static LldpTlv[] Tlvs(object? v) => (LldpTlv[])v!;
     private static object? Tlv(object? v, int type, Func<LldpTlv, object?> f) => Tlvs(v).FirstOrDefault(t => t.Type == type) is { } t ? f(t) : null;
 
@@ -308,6 +322,26 @@ public sealed class TsharkAgreementTests : IClassFixture<TsharkCorpusFixture>
         new("Igmp", new[] { "igmp" }, new Map[] { new("Type", "igmp.type"), new("MaxResponseTime", "igmp.max_resp"), new("Checksum", "igmp.checksum"), new("GroupAddress", "igmp.maddr") }),
         // tshark's vxlan.flags is 16 bits: NetSock's flags byte is its high byte.
         new("Vxlan", new[] { "vxlan" }, new Map[] { new("Vni", "vxlan.vni"), new("Flags", "vxlan.flags", Theirs: n => n >> 8), new("Reserved2", "vxlan.reserved8") }),
+        // The records' fields are compared over the whole message (tshark lists answer, authority and additional records alike): Field "" is the layer.
+        new("Dns", new[] { "dns" }, new Map[]
+        {
+            new("Id", "dns.id"), new("Response", "dns.flags.response"), new("Opcode", "dns.flags.opcode"), new("Authoritative", "dns.flags.authoritative"),
+            new("Truncated", "dns.flags.truncated"), new("RecursionDesired", "dns.flags.recdesired"), new("RecursionAvailable", "dns.flags.recavail"),
+            new("Z", "dns.flags.z"), new("AuthenticData", "dns.flags.authenticated"), new("CheckingDisabled", "dns.flags.checkdisable"),
+            new("ResponseCode", "dns.flags.rcode"), new("QuestionCount", "dns.count.queries"), new("AnswerCount", "dns.count.answers"),
+            new("AuthorityCount", "dns.count.auth_rr"), new("AdditionalCount", "dns.count.add_rr"),
+            new("Questions", "dns.qry.name", Ours: v => Each((DnsQuestion[])v!, q => q.Name), AllValues: true),
+            new("Questions", "dns.qry.type", Ours: v => Each((DnsQuestion[])v!, q => q.Type), AllValues: true),
+            new("", "dns.resp.name", Ours: v => Each(Records(v), r => r.Name), AllValues: true),
+            new("", "dns.resp.type", Ours: v => Each(Records(v), r => r.Type), AllValues: true),
+            new("", "dns.resp.ttl", Ours: v => Each(Records(v), r => r.Ttl), AllValues: true),
+            new("", "dns.a", Ours: v => Data(v, 1), AllValues: true),
+            new("", "dns.aaaa", Ours: v => Data(v, 28), AllValues: true),
+            new("", "dns.cname", Ours: v => Data(v, 5), AllValues: true),
+            new("", "dns.ns", Ours: v => Data(v, 2), AllValues: true),
+            new("", "dns.soa.mname", Ours: v => Each(Records(v).Where(r => r.Type == 6), r => ((string)r.Value).Split(' ')[0]), AllValues: true),
+            new("", "dns.soa.serial_number", Ours: v => Each(Records(v).Where(r => r.Type == 6), r => ((string)r.Value).Split(' ')[2]), AllValues: true),
+        }),
         new("Lldp", new[] { "lldp" }, new Map[]
         {
             new("Tlvs", "lldp.tlv.type", Ours: v => string.Join(",", Tlvs(v).Select(t => t.Type)), AllValues: true),
@@ -359,8 +393,8 @@ public sealed class TsharkAgreementTests : IClassFixture<TsharkCorpusFixture>
                     var names = m.Tshark.Split('|');
                     var name = names.FirstOrDefault(protocol.Fields.ContainsKey);
                     if (name is null) continue; // tshark does not show this field for this packet
-                    var field = layer.GetInfo().FindField(m.Field) ?? throw new InvalidOperationException($"{map.Layer} has no field {m.Field}");
-                    object? value = field.GetValue(layer);
+                    object? value = m.Field.Length == 0 ? layer
+                        : (layer.GetInfo().FindField(m.Field) ?? throw new InvalidOperationException($"{map.Layer} has no field {m.Field}")).GetValue(layer);
                     if (m.Ours is not null) value = m.Ours(value);
                     string expected = m.AllValues
                         ? string.Join(",", protocol.Fields[name].Select(v => FromTshark(v, m.Theirs)))

@@ -1,6 +1,6 @@
 namespace NetSock.Packets;
 
-/// <summary>What a layer of a received packet says of the layer at the same place in a sent one (see <see cref="Layer.Answers"/>).</summary>
+/// <summary>What a layer of a received packet says of the layer at the same place in a sent one (see <see cref="Layer.AnswersSent"/>).</summary>
 public enum Answer
 {
     /// <summary>It is not an answer.</summary>
@@ -38,7 +38,7 @@ public static class Replies
         {
             if (i + 1 < r.Length && r[i + 1].QuotesOffender && r[i] is Layers.IPLayer)
                 return QuoteIs(r[(i + 2)..], s[i..]);
-            switch (r[i].Answers(s[i], new AnswerContext(PayloadLength(s, i))))
+            switch (r[i].AnswersSent(s[i], new AnswerContext(PayloadLength(s, i))))
             {
                 case Answer.No: return false;
                 case Answer.Yes: return true;

@@ -22,9 +22,9 @@ internal static class Dissector
                 if (length <= 0 && layer is not Layers.Raw)
                     throw new DecodeException($"{layer.Name} header has no length");
             }
-            catch (DecodeException e) when (e.Truncated && context.InQuotation)
+            catch (DecodeException e) when ((e.Truncated && context.InQuotation) || e.NotThisLayer)
             {
-                break;      // an ICMP error's quote ends where the sender cut it: not malformed
+                break;      // an ICMP error's quote ends where the sender cut it, or the port's protocol is not there: not malformed
             }
             catch (Exception e) when (e is DecodeException or IndexOutOfRangeException or ArgumentException)
             {

@@ -94,7 +94,7 @@ public abstract class Layer : System.Dynamic.IDynamicMetaObjectProvider, IDynami
     /// same place in a packet that was sent. <see cref="Answer.Continue"/> lets the layers above decide; by default a
     /// layer of the same kind continues and any other does not answer.
     /// </summary>
-    protected internal virtual Answer Answers(Layer sent, AnswerContext context) => sent.GetType() == GetType() ? Answer.Continue : Answer.No;
+    protected internal virtual Answer AnswersSent(Layer sent, AnswerContext context) => sent.GetType() == GetType() ? Answer.Continue : Answer.No;
 
     /// <summary>
     /// Whether this layer, quoted in an ICMP or ICMPv6 error, is <paramref name="sent"/> (the same addresses, ports,
@@ -147,6 +147,12 @@ public sealed class DecodeException : Exception
 
     /// <summary>True when the header was cut short (as opposed to wrong): the only failure a quoted packet is excused.</summary>
     public bool Truncated { get; }
+
+    /// <summary>
+    /// True when the bytes are not this protocol at all (a layer bound by a well-known port, such as DNS on UDP 53, whose
+    /// payload does not even look like it): they stay Raw and the packet is not malformed.
+    /// </summary>
+    public bool NotThisLayer { get; init; }
 
     public static void Need(ReadOnlySpan<byte> data, int length, string layer)
     {

@@ -60,7 +60,7 @@ public sealed class Arp : Layer
     public IPAddress TargetProtocolAddress { get => _targetAddress; set => Set(ref _targetAddress, RequireV4(value, nameof(TargetProtocolAddress))); }
 
     /// <summary>An is-at from the address a who-has asked for.</summary>
-    protected internal override Answer Answers(Layer sent, AnswerContext context) =>
+    protected internal override Answer AnswersSent(Layer sent, AnswerContext context) =>
         sent is Arp s && s._operation == ArpOperation.WhoHas && _operation == ArpOperation.IsAt && Equals(_senderAddress, s._targetAddress)
             ? Answer.Yes : Answer.No;
 

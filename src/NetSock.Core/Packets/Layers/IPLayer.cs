@@ -32,7 +32,7 @@ public abstract class IPLayer : Layer
     }
 
     /// <summary>A reply comes from where the packet went (or from anyone, to a broadcast or multicast) back to its source.</summary>
-    protected internal override Answer Answers(Layer sent, AnswerContext context) =>
+    protected internal override Answer AnswersSent(Layer sent, AnswerContext context) =>
         sent is IPLayer ip && sent.GetType() == GetType() &&
         (EffectiveSource.Equals(ip.EffectiveDestination) || IsGroup(ip.EffectiveDestination)) && EffectiveDestination.Equals(ip.EffectiveSource)
             ? Answer.Continue : Answer.No;

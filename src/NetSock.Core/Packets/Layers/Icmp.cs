@@ -68,7 +68,7 @@ public sealed class Icmp : Layer
     public bool IsError => _type is 3 or 4 or 5 or 11 or 12;
 
     /// <summary>A query's reply (echo 8 → 0, timestamp 13 → 14, information 15 → 16, mask 17 → 18) with the same Id and Seq.</summary>
-    protected internal override Answer Answers(Layer sent, AnswerContext context) =>
+    protected internal override Answer AnswersSent(Layer sent, AnswerContext context) =>
         sent is Icmp s && s._type is 8 or 13 or 15 or 17 && _type == (s._type == 8 ? 0 : s._type + 1) && _id == s._id && _seq == s._seq
             ? Answer.Yes : Answer.No;
 

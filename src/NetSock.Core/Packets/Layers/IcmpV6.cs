@@ -75,7 +75,7 @@ public sealed class IcmpV6 : Layer
 
     /// <summary>Echo 128 → 129 with the same Id and Seq; a neighbour solicitation 135 → advertisement 136 for the same
     /// target; a router solicitation 133 → advertisement 134.</summary>
-    protected internal override Answer Answers(Layer sent, AnswerContext context) => sent is IcmpV6 s && (s._type, _type) switch
+    protected internal override Answer AnswersSent(Layer sent, AnswerContext context) => sent is IcmpV6 s && (s._type, _type) switch
     {
         (128, 129) => _id == s._id && _seq == s._seq,
         (135, 136) => Target.Equals(s.Target),

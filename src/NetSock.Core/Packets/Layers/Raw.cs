@@ -10,6 +10,9 @@ public abstract class BytesLayer : Layer
 
     protected internal override int HeaderLength => _load.Length;
 
+    /// <summary>Payload bytes do not decide whether a packet answers (Scapy's Raw.answers): the layers below have.</summary>
+    protected internal override Answer AnswersSent(Layer sent, AnswerContext context) => Answer.Yes;
+
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
     {
         _load = data.ToArray();

@@ -58,7 +58,7 @@ public sealed class Tcp : Layer
     /// is within 2 of the sent acknowledgment; a RST without ACK then answers; else the reply acknowledges what was sent
     /// (its ack within 2 plus the sent payload of the sent sequence number).
     /// </summary>
-    protected internal override Answer Answers(Layer sent, AnswerContext context)
+    protected internal override Answer AnswersSent(Layer sent, AnswerContext context)
     {
         if (sent is not Tcp s || s._flags.HasFlag(TcpFlags.Rst) || _sport != s._dport || _dport != s._sport) return Answer.No;
         if (!(s._flags.HasFlag(TcpFlags.Syn) && !s._flags.HasFlag(TcpFlags.Ack)) && Distance(s._ack, _seq) > 2) return Answer.No;

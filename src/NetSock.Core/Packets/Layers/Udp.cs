@@ -25,9 +25,9 @@ public sealed class Udp : Layer
     [Field("Checksum over the pseudo-header, header and payload; auto: computed (0xFFFF when it comes out 0)", Alias = "chksum")]
     public ushort? Checksum { get => _checksum; set => Set(ref _checksum, value); }
 
-    /// <summary>A UDP reply comes back with the ports swapped.</summary>
-    protected internal override Answer Answers(Layer sent, AnswerContext context) =>
-        sent is Udp s && _sport == s._dport && _dport == s._sport ? Answer.Yes : Answer.No;
+    /// <summary>A UDP reply comes back with the ports swapped; the layers above have their say (a DNS response carries the query's id).</summary>
+    protected internal override Answer AnswersSent(Layer sent, AnswerContext context) =>
+        sent is Udp s && _sport == s._dport && _dport == s._sport ? Answer.Continue : Answer.No;
 
     /// <summary>A quoted UDP header has the sent ports.</summary>
     protected internal override bool IsQuoteOf(Layer sent) => sent is Udp s && _sport == s._sport && _dport == s._dport;
