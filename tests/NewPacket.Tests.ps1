@@ -109,6 +109,36 @@ Describe 'New-Packet' {
         }
     }
 
+    Context 'when it makes DNS messages' {
+        It 'builds a query from question text as Scapy builds it, and reads it back from the bytes' {
+            # bytes(IP(src='198.18.0.1', dst='198.18.0.2')/UDP(sport=40000, dport=53)/DNS(id=1, qd=DNSQR(qname='example.test')))
+            $p = New-Packet IPv4 -Source 198.18.0.1 -Destination 198.18.0.2 | New-Packet Udp -sport 40000 | New-Packet Dns -id 1 -qd 'example.test'
+            $p.Hex | Should -Be '4500003a000100004011ee8ac6120001c61200029c40003500269e7c000101000001000000000000076578616d706c6504746573740000010001'
+            $back = ConvertTo-Packet $p.Hex -LinkType Raw
+            $back.Layers.ToString() | Should -Be 'IPv4/Udp/Dns'
+            $back.Dns.Questions[0].Name | Should -Be 'example.test.'
+            $back.Info | Should -Be 'DNS 1+ A? example.test.'
+        }
+
+        It 'takes records as zone file lines, through parameters, Scapy''s names and assignment' {
+            $p = New-Packet Dns -Response 1 -qd 'example.test MX' -an 'example.test 300 MX 10 mail.example.test', 'mail.example.test 300 A 198.18.0.25'
+            @($p.Dns.Answers | ForEach-Object ToString) | Should -Be @('example.test. 300 IN MX 10 mail.example.test.', 'mail.example.test. 300 IN A 198.18.0.25')
+            $p.Dns.an[1].Value | Should -Be ([ipaddress]'198.18.0.25')
+            $p.Dns.ar = 'ns1.example.test 60 AAAA 2001:db8::53'
+            $p.Dns.Additional[0].TypeName | Should -Be 'AAAA'
+            $p.Dns.Authority = 'example.test 3600 NS ns1.example.test'
+            $p.Dns.Summary | Should -Be 'DNS 0 2/1/1 MX 10 mail.example.test., A 198.18.0.25'
+        }
+
+        It 'says what a DNS record looks like when the text is not one' {
+            { New-Packet Dns -Answers 'example.test AAAA 198.18.0.1' } | Should -Throw -ErrorId "PacketFieldInvalid,$Cmd"
+            $Error[0].Exception.Message | Should -Match 'IPv6 address'
+            $Error[0].Exception.Message | Should -Match 'zone file line'
+            { New-Packet Dns -Questions ((New-Object string 'a', 64) + '.test') } | Should -Throw -ErrorId "PacketFieldInvalid,$Cmd"
+            $Error[0].Exception.Message | Should -Match 'at most 63'
+        }
+    }
+
     Context 'when the input is bad' {
         It 'names the layers when the layer is unknown' {
             { New-Packet Nope } | Should -Throw -ErrorId "PacketLayerUnknown,$Cmd"

@@ -208,6 +208,42 @@ Describe 'Send-RawPacket' {
         }
     }
 
+    Context 'with -Receive: a DNS query to a server on 127.0.0.1:53' {
+        It 'gets the response with the query''s id, decoded, and not a response with another id' -Tag 'Root' -Skip:$NoRoot {
+            # A tiny DNS server: a UDP socket on 127.0.0.1:53 that answers each query first with a wrong id, then rightly.
+            try { $server = New-NetSocket AF_INET SOCK_DGRAM -LocalAddress 127.0.0.1 -LocalPort 53 }
+            catch { Set-ItResult -Skipped -Because "UDP port 53 on 127.0.0.1 is taken: $($_.Exception.Message)"; return }
+            try {
+                $job = Start-ThreadJob -ArgumentList $env:NETSOCK_MODULE, $server -ScriptBlock {
+                    param($module, $server)
+                    Import-Module $module
+                    $query = Receive-Datagram -Socket $server -Timeout 15
+                    $id = $query.Data[0] * 256 + $query.Data[1]
+                    foreach ($reply in @(($id + 1) % 65536), $id) {
+                        $answer = New-Packet Dns -Id $reply -Response 1 -RecursionAvailable 1 -Questions 'example.test' -Answers 'example.test 60 IN A 198.18.0.9'
+                        Send-Datagram -Socket $server -InputObject $answer.Bytes -ComputerName $query.RemoteEndPoint.Address -Port $query.RemoteEndPoint.Port
+                    }
+                    $id
+                }
+                $Jobs.Add($job)
+                $sport = Get-SourcePort
+                $out = @(New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Udp -SourcePort $sport -DestinationPort 53 |
+                        New-Packet Dns -Id 0x4e53 -Questions 'example.test' | Send-RawPacket -Receive -Timeout 10)
+                $served = Receive-Job $job -Wait -AutoRemoveJob
+            }
+            finally { $server | Close-NetSocket }
+            $served | Should -Be 0x4e53
+            $out.Count | Should -Be 1
+            $out[0].Answered | Should -BeTrue
+            $dns = $out[0].Received.Dns
+            $dns.Id | Should -Be 0x4e53 -Because 'the response with another id came first and does not answer'
+            $dns.Response | Should -Be 1
+            $dns.Answers[0].Value | Should -Be ([ipaddress]'198.18.0.9')
+            $dns.Answers[0].Ttl | Should -Be 60
+            $out[0].Received.Info | Should -Be 'DNS 20051 1/0/0 A 198.18.0.9'
+        }
+    }
+
     Context 'sending copies and streams' {
         It 'with -Count 5 -Interval 10 -PassThru sends five copies, numbered 1..5 with increasing timestamps, that a capture sees' -Tag 'Root' -Skip:$NoRoot {
             $port = Get-FreePort

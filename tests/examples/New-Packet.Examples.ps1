@@ -100,4 +100,14 @@
             $Run.Text | Should -Not -Match '(?m)^Layer\s'
         }
     }
+    11 = @{ Assert = {
+            param($Run)
+            $Run.Output[0] | Should -Be 'DNS 7+ AAAA? example.test.'
+            # The records as a table, as dig shows them, then the first record's value, an address.
+            $Run.Text | Should -Match 'Name\s+Ttl\s+Class\s+Type\s+Data'
+            $Run.Text | Should -Match 'example\.test\.\s+300\s+IN\s+AAAA\s+2001:db8::80'
+            $Run.Text | Should -Match 'example\.test\.\s+300\s+IN\s+TXT\s+"v=spf1 -all"'
+            $Run.Output[-1] | Should -Be ([ipaddress]'2001:db8::80')
+        }
+    }
 }

@@ -366,7 +366,7 @@ public sealed class DnsRecord : IEquatable<DnsRecord>
     }
 
     private static FormatException Bad(string text, string? why) => new(
-        $"'{text}' is not a DNS record{(why is null ? "" : ": " + why)}. Write it as a zone file line: 'example.test 300 IN A 198.18.0.9', " +
+        $"'{text}' is not a DNS record{(why is null ? "" : ": " + why.TrimEnd('.'))}. Write it as a zone file line: 'example.test 300 IN A 198.18.0.9', " +
         "'example.test AAAA 2001:db8::1', 'example.test MX 10 mail.example.test', 'example.test TXT \"text\"', or any type as 'example.test TYPE99 \\# 2 abcd'.");
 
     /// <summary>RDATA from its presentation words (RFC 1035 5.1, RFC 3597 for \#).</summary>
