@@ -231,6 +231,8 @@ public sealed class TsharkAgreementTests : IClassFixture<TsharkCorpusFixture>
         // As servers send it: names compressed (the CNAME's owner and the end of its data, the A record's owner are pointers).
         new("DnsCompressedResponse", 1, E + "/IP(src='10.0.0.53',dst='10.0.0.1')/UDP(sport=53,dport=40001)/Raw(bytes.fromhex('000785800001000200000000"
             + "03777777076578616d706c6504746573740000010001c00c000500010000003c000603776562c010c02e000100010000003c0004c6120050'))"),
+        new("DnsOverTcp", 1, E + "/IP(src='10.0.0.53',dst='10.0.0.1')/TCP(sport=53,dport=40003,flags='PA',seq=100,ack=200)/DNS(id=5,qr=1,qd=DNSQR(qname='example.test',qtype='MX'),"
+            + "an=DNSRRMX(rrname='example.test',type='MX',ttl=300,preference=10,exchange='mail.example.test'))"),
         new("DnsNxDomainWithSoa", 1, E + "/IP(src='10.0.0.53',dst='10.0.0.1')/UDP(sport=53,dport=40002)/DNS(id=12,qr=1,rcode=3,qd=DNSQR(qname='nope.example.test'),"
             + "ns=DNSRRSOA(rrname='example.test',ttl=900,mname='ns1.example.test',rname='hostmaster.example.test',serial=2026112501,refresh=7200,retry=900,expire=1209600,minimum=300))"),
         new("LinuxSllIPv4Tcp", 113, "CookedLinux(pkttype=4,lladdrtype=1,lladdrlen=6,src=b'\\x02\\x00\\x00\\xaa\\xbb\\xcc\\x00\\x00')/IP(src='10.0.0.1',dst='10.0.0.2')/TCP(sport=1234,dport=80,flags='S',seq=1000)"),
@@ -328,7 +330,7 @@ public sealed class TsharkAgreementTests : IClassFixture<TsharkCorpusFixture>
             new("Id", "dns.id"), new("Response", "dns.flags.response"), new("Opcode", "dns.flags.opcode"), new("Authoritative", "dns.flags.authoritative"),
             new("Truncated", "dns.flags.truncated"), new("RecursionDesired", "dns.flags.recdesired"), new("RecursionAvailable", "dns.flags.recavail"),
             new("Z", "dns.flags.z"), new("AuthenticData", "dns.flags.authenticated"), new("CheckingDisabled", "dns.flags.checkdisable"),
-            new("ResponseCode", "dns.flags.rcode"), new("QuestionCount", "dns.count.queries"), new("AnswerCount", "dns.count.answers"),
+            new("ResponseCode", "dns.flags.rcode"), new("Length", "dns.length"), new("QuestionCount", "dns.count.queries"), new("AnswerCount", "dns.count.answers"),
             new("AuthorityCount", "dns.count.auth_rr"), new("AdditionalCount", "dns.count.add_rr"),
             new("Questions", "dns.qry.name", Ours: v => Each((DnsQuestion[])v!, q => q.Name), AllValues: true),
             new("Questions", "dns.qry.type", Ours: v => Each((DnsQuestion[])v!, q => q.Type), AllValues: true),
@@ -339,6 +341,8 @@ public sealed class TsharkAgreementTests : IClassFixture<TsharkCorpusFixture>
             new("", "dns.aaaa", Ours: v => Data(v, 28), AllValues: true),
             new("", "dns.cname", Ours: v => Data(v, 5), AllValues: true),
             new("", "dns.ns", Ours: v => Data(v, 2), AllValues: true),
+            new("", "dns.mx.mail_exchange", Ours: v => Each(Records(v).Where(r => r.Type == 15), r => ((string)r.Value).Split(' ')[1]), AllValues: true),
+            new("", "dns.mx.preference", Ours: v => Each(Records(v).Where(r => r.Type == 15), r => ((string)r.Value).Split(' ')[0]), AllValues: true),
             new("", "dns.soa.mname", Ours: v => Each(Records(v).Where(r => r.Type == 6), r => ((string)r.Value).Split(' ')[0]), AllValues: true),
             new("", "dns.soa.serial_number", Ours: v => Each(Records(v).Where(r => r.Type == 6), r => ((string)r.Value).Split(' ')[2]), AllValues: true),
         }),

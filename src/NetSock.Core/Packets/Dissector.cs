@@ -16,6 +16,7 @@ internal static class Dissector
             var layer = LayerRegistry.Of(next).Create();
             int length;
             context.PayloadLength = null;
+            context.Below = layers.Count > 0 ? layers[^1] : null;
             try
             {
                 length = layer.Decode(bytes.AsSpan(offset, end - offset), context);

@@ -164,6 +164,9 @@ public sealed class DecodeException : Exception
 /// <summary>State shared by the layers while a packet is dissected.</summary>
 public sealed class DecodeContext
 {
+    /// <summary>The layer decoded just before this one (DNS reads a length first when it rides on TCP); null for the first.</summary>
+    public Layer? Below { get; internal set; }
+
     /// <summary>Where the current layer's payload ends, when its header says (IPv4 total length, UDP length); bytes past it are padding.</summary>
     public int? PayloadLength { get; set; }
 

@@ -44,7 +44,8 @@ public class DnsTests
     }
 
     [Theory]
-    // bytes(DNS(id=9, qr=1, qd=DNSQR(qname='example.test', qtype='MX'), an=DNSRRMX(rrname='example.test', ttl=300, preference=10, exchange='mail.example.test')))
+    // bytes(DNS(id=9, qr=1, qd=DNSQR(qname='example.test', qtype='MX'), an=DNSRRMX(rrname='example.test', type='MX', ttl=300, preference=10, exchange='mail.example.test')))
+    // (type given: Scapy 2.5's DNSRRMX writes type 6, SOA, unless told)
     [InlineData("example.test MX", "example.test 300 MX 10 mail.example.test", 9,
         "000981000001000100000000076578616d706c65047465737400000f0001076578616d706c65047465737400000f00010000012c0015000a046d61696c076578616d706c65047465737400")]
     // bytes(DNS(id=10, qr=1, qd=DNSQR(qname='example.test', qtype='TXT'), an=DNSRR(rrname='example.test', type='TXT', ttl=5, rdata=['hello world', 'v=spf1 -all'])))
@@ -99,6 +100,29 @@ public class DnsTests
         Assert.Equal("IN", q.ClassName);
         Assert.Equal("DNS 1+ A? example.test.", dns.Summary);
         Assert.Equal(Query, Hex(p.Rebuilt()));
+    }
+
+    [Fact]
+    public void OverTcpTheMessageHasItsLengthBeforeIt()
+    {
+        // bytes(IP(src=S, dst=D)/TCP(sport=40000, dport=53, flags='PA', seq=1, ack=1)/DNS(id=3, qd=DNSQR(qname='example.test')))
+        const string scapy = "45000048000100004006ee87c6120001c61200029c4000350000000100000001501820002e650000001e000301000001000000000000076578616d706c6504746573740000010001";
+        Assert.Equal(scapy, Build(new IPv4 { Source = S, Destination = D },
+            new Tcp { SourcePort = 40000, DestinationPort = 53, Flags = TcpFlags.Parse("PA"), SequenceNumber = 1, AcknowledgmentNumber = 1 },
+            new Dns { Id = 3, Questions = new[] { DnsQuestion.Parse("example.test") } }));
+        var p = Dissect(scapy);
+        Assert.False(p.IsMalformed, p.MalformedReason);
+        Assert.Equal(new[] { "IPv4", "Tcp", "Dns" }, Names(p));
+        Assert.Equal((ushort)30, p.Get<Dns>()!.Length);
+        Assert.Equal("example.test.", p.Get<Dns>()!.Questions[0].Name);
+        p.Get<Dns>()!.Id = 4;                       // rebuilt: the length written again before the message
+        Assert.Equal("001e000401000001000000000000076578616d706c6504746573740000010001", Hex(p)[80..]);
+        // The same message over UDP has no length before it.
+        Assert.Equal("000301000001000000000000076578616d706c6504746573740000010001", Build(new Dns { Id = 3, Length = 99, Questions = new[] { DnsQuestion.Parse("example.test") } }));
+        // A segment from the middle of a stream (no whole message after a length) stays Raw, not malformed.
+        var middle = Dissect(Build(new IPv4 { Source = S, Destination = D }, new Tcp { SourcePort = 53, DestinationPort = 40000 }, new Raw { Load = Convert.FromHexString("4000aabbccdd") }));
+        Assert.False(middle.IsMalformed, middle.MalformedReason);
+        Assert.Equal(new[] { "IPv4", "Tcp", "Raw" }, Names(middle));
     }
 
     [Fact]

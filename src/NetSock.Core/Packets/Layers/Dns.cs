@@ -9,19 +9,27 @@ namespace NetSock.Packets.Layers;
 /// computed unless set. Names are read through compression pointers and written whole. Dissected on UDP port 53 (either
 /// port), and 5353 (mDNS) and 5355 (LLMNR), which use the same format, when the payload can be a DNS message: at least
 /// the 12-byte header, and room for the questions and records its counts announce (else it stays Raw: NetSock's UDP
-/// ports default to 53, as Scapy's do). DNS over TCP (a length before each message) is left as the TCP payload.
+/// ports default to 53, as Scapy's do). Over TCP (port 53) each message has its length before it (RFC 1035 4.2.2):
+/// the Length field, computed unless set, as Scapy's DNS over TCP; a segment that does not start with a whole message
+/// stays Raw.
 /// </summary>
 [Layer("Dns", "Domain Name System message (RFC 1035): questions and resource records")]
 [Bind(typeof(Udp), 53)]
 [Bind(typeof(Udp), 5353, DissectOnly = true)]
 [Bind(typeof(Udp), 5355, DissectOnly = true)]
+[Bind(typeof(Tcp), 53)]
 public sealed class Dns : Layer
 {
+    private ushort? _length;
+    private bool _overTcp;     // on TCP the message has its length before it: known from the layer below when built or read
     private ushort _id;
     private byte _qr, _opcode, _aa, _tc, _rd = 1, _ra, _z, _ad, _cd, _rcode;
     private ushort? _qdcount, _ancount, _nscount, _arcount;
     private DnsQuestion[] _questions = { new("www.example.com") };
     private DnsRecord[] _answers = Array.Empty<DnsRecord>(), _authority = Array.Empty<DnsRecord>(), _additional = Array.Empty<DnsRecord>();
+
+    [Field("Over TCP only: the message's length, written before it (auto: computed)", Alias = "length")]
+    public ushort? Length { get => _length; set => Set(ref _length, value); }
 
     [Field("Transaction id: a reply carries the id of its query", Alias = "id")]
     public ushort Id { get => _id; set => Set(ref _id, value); }
@@ -94,9 +102,25 @@ public sealed class Dns : Layer
     private IEnumerable<byte[]> Entries() =>
         _questions.Select(q => q.Encode()).Concat(_answers.Concat(_authority).Concat(_additional).Select(r => r.Encode()));
 
-    protected internal override int HeaderLength => 12 + Entries().Sum(e => e.Length);
+    private int MessageLength => 12 + Entries().Sum(e => e.Length);
+
+    protected internal override int HeaderLength => (_overTcp ? 2 : 0) + MessageLength;
+
+    protected internal override void Prepare(BuildContext context, int index) => _overTcp = context.Below(index) is Tcp;
 
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
+    {
+        _overTcp = context.Below is Tcp;
+        if (!_overTcp) return DecodeMessage(data);
+        // Over TCP: the length, then one whole message (a segment that starts elsewhere in a stream is not taken as DNS).
+        int length = data.Length < 2 ? 0 : BinaryPrimitives.ReadUInt16BigEndian(data);
+        if (length < 12 || 2 + length > data.Length)
+            throw new DecodeException("not a DNS message with its length before it", truncated: false) { NotThisLayer = true };
+        _length = (ushort)length;
+        return 2 + DecodeMessage(data.Slice(2, length));
+    }
+
+    private int DecodeMessage(ReadOnlySpan<byte> data)
     {
         // Taken as DNS only when the header is whole and its counts fit what follows (a question takes at least 5 bytes,
         // a record 11): NetSock's and Scapy's UDP ports default to 53, so a crafted datagram that is not DNS stays Raw.
@@ -139,6 +163,11 @@ public sealed class Dns : Layer
 
     protected internal override void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index)
     {
+        if (_overTcp)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(header, _length ?? (ushort)MessageLength);
+            header = header[2..];
+        }
         BinaryPrimitives.WriteUInt16BigEndian(header, _id);
         BinaryPrimitives.WriteUInt16BigEndian(header[2..], Flags);
         BinaryPrimitives.WriteUInt16BigEndian(header[4..], _qdcount ?? (ushort)_questions.Length);

@@ -73,6 +73,10 @@ public sealed class Tcp : Layer
 
     protected internal override int HeaderLength => 20 + ((_options.Sum(o => o.Length) + 3) & ~3);
 
+    /// <summary>A protocol bound to either port (DNS on 53) reads the payload, when the payload can be that protocol.</summary>
+    protected internal override Type? NextLayerType(DecodeContext context) =>
+        LayerRegistry.UpperFor(typeof(Tcp), _dport) ?? LayerRegistry.UpperFor(typeof(Tcp), _sport);
+
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
     {
         DecodeException.Need(data, 20, Name);
