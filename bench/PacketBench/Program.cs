@@ -3,10 +3,12 @@ using System.Net;
 using System.Text.Json;
 using NetSock.Packets;
 using NetSock.Packets.Layers;
+using Dns = NetSock.Packets.Layers.Dns;
 
 // Ops/second of the packet core, the operations bench/packet.ps1 compares with Scapy:
 //   build:   Packet.FromLayers(IPv4(src, dst 127.0.0.1) / Tcp() / 32-byte payload).Bytes   (Scapy: bytes(IP()/TCP()/(b'x'*32)))
 //   dissect: Packet.Dissect(Ether/IPv4/TCP/payload frame).Get<Tcp>().DestinationPort      (Scapy: Ether(frame)[TCP].dport)
+//   dns:     Packet.Dissect(Ether/IPv4/UDP/DNS response).Get<Dns>().Answers[1].Value     (Scapy: Ether(frame)[DNS].an[1].rdata)
 // After a warm-up, each operation is timed for --rounds rounds of about --seconds each; the median round is reported.
 // Usage: dotnet run -c Release --project bench/PacketBench [-- --rounds 7 --seconds 0.5 --json results.json]
 
@@ -39,6 +41,15 @@ byte[] frame = Packet.FromLayers(new Layer[]
     new Raw { Load = payload },
 }).GetBytes();
 
+// A DNS response as servers send it (names compressed: a CNAME, then the A record of its target), over UDP from port 53.
+byte[] dnsFrame = Packet.FromLayers(new Layer[]
+{
+    new Ethernet { Source = MacAddress.Parse("02:00:00:00:00:01"), Destination = MacAddress.Parse("02:00:00:00:00:02") },
+    new IPv4 { Source = IPAddress.Parse("198.18.0.53"), Destination = IPAddress.Parse("198.18.0.1") },
+    new Udp { SourcePort = 53, DestinationPort = 40000 },
+    new Raw { Load = Convert.FromHexString("00078580000100020000000003777777076578616d706c6504746573740000010001c00c000500010000003c000603776562c010c02e000100010000003c0004c6120050") },
+}).GetBytes();
+
 long sink = 0;
 
 int Build()
@@ -49,13 +60,17 @@ int Build()
 
 int DissectPort() => Packet.Dissect(frame).Get<Tcp>()!.DestinationPort;
 
+int DissectDns() => ((IPAddress)Packet.Dissect(dnsFrame).Get<Dns>()!.Answers[1].Value).GetAddressBytes()[3];
+
 if (Build() != 72) throw new InvalidOperationException($"IPv4/TCP/32-byte payload built to {Build()} bytes, not 72.");
 if (DissectPort() != 80) throw new InvalidOperationException($"The frame dissected to TCP port {DissectPort()}, not 80.");
+if (DissectDns() != 80) throw new InvalidOperationException($"The DNS response's A record ends in {DissectDns()}, not 80 (198.18.0.80).");
 
 var results = new List<Result>
 {
     Measure("build IPv4/TCP/32-byte payload to bytes", Build),
     Measure("dissect Ether/IPv4/TCP/payload, read TCP dport", DissectPort),
+    Measure("dissect Ether/IPv4/UDP/DNS response, read its A record", DissectDns),
 };
 
 Console.WriteLine($"NetSock packet core, .NET {Environment.Version}, {Environment.ProcessorCount} cores; median of {rounds} rounds of ~{seconds:0.##} s:");
@@ -67,6 +82,7 @@ if (jsonPath is not null)
     {
         runtime = Environment.Version.ToString(),
         frameHex = Convert.ToHexString(frame).ToLowerInvariant(),
+        dnsFrameHex = Convert.ToHexString(dnsFrame).ToLowerInvariant(),
         results = results.Select(r => new { operation = r.Operation, opsPerSecond = r.OpsPerSecond, rounds = r.Rounds }),
     }));
 }

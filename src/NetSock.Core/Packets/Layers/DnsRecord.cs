@@ -65,14 +65,45 @@ internal static class DnsName
 {
     private const int MaxJumps = 64;
 
+    /// <summary>The name at <paramref name="at"/> as text; <paramref name="at"/> moves past the name as it is written there.</summary>
     public static string Read(ReadOnlySpan<byte> message, ref int at)
     {
-        var text = new StringBuilder();
-        int pos = at, jumps = 0, length = 1;
+        Span<(int Offset, int Length)> labels = stackalloc (int, int)[128];
+        int count = Walk(message, ref at, labels);
+        if (count == 0) return ".";
+        var text = new StringBuilder(64);
+        foreach (var (offset, length) in labels[..count])
+        {
+            AppendLabel(text, message.Slice(offset, length));
+            text.Append('.');
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Appends the name at <paramref name="at"/> uncompressed to <paramref name="wire"/>, as <see cref="Read"/> moves <paramref name="at"/>.</summary>
+    public static void Copy(ReadOnlySpan<byte> message, ref int at, List<byte> wire)
+    {
+        Span<(int Offset, int Length)> labels = stackalloc (int, int)[128];
+        int count = Walk(message, ref at, labels);
+        foreach (var (offset, length) in labels[..count])
+        {
+            wire.Add((byte)length);
+            wire.AddRange(message.Slice(offset, length));
+        }
+        wire.Add(0);
+    }
+
+    /// <summary>
+    /// Finds the labels of the name at <paramref name="at"/>, following compression pointers (at most 64: a loop is an
+    /// error), and moves <paramref name="at"/> past the name as written (past the first pointer, if any).
+    /// </summary>
+    private static int Walk(ReadOnlySpan<byte> message, ref int at, Span<(int Offset, int Length)> labels)
+    {
+        int start = at, pos = at, jumps = 0, length = 1, count = 0;
         bool jumped = false;
         while (true)
         {
-            if (pos >= message.Length) throw new DecodeException($"DNS name at offset {at} runs past the message", truncated: true);
+            if (pos >= message.Length) throw Past(start);
             byte len = message[pos];
             if (len == 0)
             {
@@ -81,24 +112,25 @@ internal static class DnsName
             }
             if ((len & 0xC0) == 0xC0)
             {
-                if (pos + 1 >= message.Length) throw new DecodeException($"DNS name at offset {at} runs past the message", truncated: true);
-                if (++jumps > MaxJumps) throw new DecodeException($"DNS name at offset {at} has more than {MaxJumps} compression pointers (a loop)");
+                if (pos + 1 >= message.Length) throw Past(start);
+                if (++jumps > MaxJumps) throw new DecodeException($"DNS name at offset {start} has more than {MaxJumps} compression pointers (a loop)");
                 if (!jumped) at = pos + 2;
                 jumped = true;
                 pos = ((len & 0x3F) << 8) | message[pos + 1];
                 continue;
             }
             if ((len & 0xC0) != 0) throw new DecodeException($"DNS name at offset {pos} has a label of the unsupported type 0x{len & 0xC0:x2}");
-            if (pos + 1 + len > message.Length) throw new DecodeException($"DNS name at offset {at} runs past the message", truncated: true);
+            if (pos + 1 + len > message.Length) throw Past(start);
             length += len + 1;
-            if (length > 255) throw new DecodeException($"DNS name at offset {at} is longer than 255 bytes");
-            AppendLabel(text, message.Slice(pos + 1, len));
-            text.Append('.');
+            if (length > 255) throw new DecodeException($"DNS name at offset {start} is longer than 255 bytes");
+            labels[count++] = (pos + 1, len);
             pos += 1 + len;
         }
         if (!jumped) at = pos;
-        return text.Length == 0 ? "." : text.ToString();
+        return count;
     }
+
+    private static DecodeException Past(int start) => new($"DNS name at offset {start} runs past the message", truncated: true);
 
     private static void AppendLabel(StringBuilder text, ReadOnlySpan<byte> label)
     {
@@ -144,7 +176,8 @@ internal static class DnsName
                     continue;
                 }
                 if (c == '\\' && i + 1 < text.Length) c = text[++i];
-                label.AddRange(Encoding.UTF8.GetBytes(c.ToString()));
+                if (c < 0x80) label.Add((byte)c);
+                else label.AddRange(Encoding.UTF8.GetBytes(char.IsHighSurrogate(c) && i + 1 < text.Length ? text.Substring(i++, 2) : c.ToString()));
             }
             if (label.Count > 0) EndLabel();
         }
@@ -171,9 +204,13 @@ internal static class DnsName
 /// </summary>
 public sealed class DnsQuestion : IEquatable<DnsQuestion>
 {
-    public DnsQuestion(string name, ushort type = 1, ushort @class = 1)
+    public DnsQuestion(string name, ushort type = 1, ushort @class = 1) : this(DnsName.Normalize(name), type, @class, normalized: true)
     {
-        Name = DnsName.Normalize(name);
+    }
+
+    private DnsQuestion(string name, ushort type, ushort @class, bool normalized)
+    {
+        Name = name;
         Type = type;
         Class = @class;
     }
@@ -221,7 +258,7 @@ public sealed class DnsQuestion : IEquatable<DnsQuestion>
     {
         string name = DnsName.Read(message, ref at);
         if (at + 4 > message.Length) throw new DecodeException($"DNS question at offset {at} is cut short", truncated: true);
-        var question = new DnsQuestion(name, BinaryPrimitives.ReadUInt16BigEndian(message[at..]), BinaryPrimitives.ReadUInt16BigEndian(message[(at + 2)..]));
+        var question = new DnsQuestion(name, BinaryPrimitives.ReadUInt16BigEndian(message[at..]), BinaryPrimitives.ReadUInt16BigEndian(message[(at + 2)..]), normalized: true);
         at += 4;
         return question;
     }
@@ -247,14 +284,19 @@ public sealed class DnsRecord : IEquatable<DnsRecord>
 
     /// <summary>A record from its parts; <paramref name="data"/> is the RDATA as it goes on the wire (names uncompressed).</summary>
     public DnsRecord(string name, ushort type, ushort @class, uint ttl, byte[] data)
+        : this(DnsName.Normalize(name), type, @class, ttl, (byte[])(data ?? throw new ArgumentNullException(nameof(data))).Clone(), owned: true)
     {
-        Name = DnsName.Normalize(name);
+        if (data.Length > ushort.MaxValue) throw new ArgumentException($"DNS record data is at most 65535 bytes, not {data.Length}.", nameof(data));
+    }
+
+    /// <summary>A record whose name is already in text form and whose data array is its own (read from a message).</summary>
+    private DnsRecord(string name, ushort type, ushort @class, uint ttl, byte[] data, bool owned)
+    {
+        Name = name;
         Type = type;
         Class = @class;
         Ttl = ttl;
-        ArgumentNullException.ThrowIfNull(data);
-        if (data.Length > ushort.MaxValue) throw new ArgumentException($"DNS record data is at most 65535 bytes, not {data.Length}.", nameof(data));
-        _data = (byte[])data.Clone();
+        _data = data;
     }
 
     public string Name { get; }
@@ -439,7 +481,7 @@ public sealed class DnsRecord : IEquatable<DnsRecord>
         int start = at + 10, end = start + length;
         if (end > message.Length) throw new DecodeException($"DNS record data at offset {start} says {length} bytes but {message.Length - start} are left", truncated: true);
         at = end;
-        return new DnsRecord(name, type, @class, ttl, Uncompressed(message, type, start, end));
+        return new DnsRecord(name, type, @class, ttl, Uncompressed(message, type, start, end), owned: true);
     }
 
     /// <summary>The RDATA with the names in it (NS, CNAME, PTR, DNAME, MX, SRV, SOA) read through their pointers and written whole.</summary>
@@ -450,13 +492,14 @@ public sealed class DnsRecord : IEquatable<DnsRecord>
         if (names == 0 || end - start < fixedBefore + 1) return message[start..end].ToArray();
         try
         {
-            var wire = new List<byte>(message.Slice(start, fixedBefore).ToArray());
+            var wire = new List<byte>(end - start + 32);
+            wire.AddRange(message.Slice(start, fixedBefore));
             int at = start + fixedBefore;
-            for (int i = 0; i < names; i++) wire.AddRange(DnsName.Encode(DnsName.Read(message[..end], ref at)));
-            wire.AddRange(message[at..end].ToArray());
+            for (int i = 0; i < names; i++) DnsName.Copy(message[..end], ref at, wire);
+            wire.AddRange(message[at..end]);
             return wire.ToArray();
         }
-        catch (Exception e) when (e is DecodeException or ArgumentException)
+        catch (DecodeException)
         {
             return message[start..end].ToArray();       // not a name after all: the bytes as they are
         }
