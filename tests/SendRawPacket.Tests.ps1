@@ -208,6 +208,46 @@ Describe 'Send-RawPacket' {
         }
     }
 
+    Context 'with -FragmentSize' {
+        It 'sends a 3000-byte UDP datagram to <Address> in fragments that the kernel puts together for a bound socket' -Tag 'Root' -Skip:$NoRoot -ForEach @(
+            @{ Address = '127.0.0.1'; Family = 'AF_INET'; Ip = 'IPv4'; Size = 1000; Fragments = 4 }
+            @{ Address = '::1'; Family = 'AF_INET6'; Ip = 'IPv6'; Size = 1232; Fragments = 3 }
+        ) {
+            $socket = New-NetSocket $Family SOCK_DGRAM -LocalAddress $Address -LocalPort 0
+            try {
+                $packet = New-Packet $Ip -Destination $Address | New-Packet Udp -SourcePort (Get-SourcePort) -DestinationPort $socket.LocalPort | New-Packet Raw -Load ('f' * 3000)
+                $sent = @($packet | Send-RawPacket -FragmentSize $Size -PassThru)
+                $got = Receive-Datagram -Socket $socket -MaximumBytes 65535 -Timeout 5
+            }
+            finally { $socket | Close-NetSocket }
+            $sent.Count | Should -Be $Fragments
+            @($sent.Number | Select-Object -Unique) | Should -Be 1 -Because 'the fragments of one packet share its number'
+            $got.Length | Should -Be 3000
+            $got.Text | Should -Be ('f' * 3000)
+        }
+
+        It 'gets the echo-reply to a 4000-byte echo sent in fragments' -Tag 'Root' -Skip:$NoRoot {
+            $out = @(New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Icmp -Id 0x6667 -Seq 3 | New-Packet Raw -Load ('p' * 4000) |
+                    Send-RawPacket -FragmentSize 1480 -Receive -Timeout 5)
+            $out.Count | Should -Be 1
+            $out[0].Answered | Should -BeTrue
+            $out[0].Sent.Length | Should -Be 4028 -Because 'Sent is the packet, whole'
+            $out[0].Received.Icmp.Type | Should -Be 0
+            $out[0].Received.Icmp.Id | Should -Be 0x6667
+        }
+
+        It 'says in -WhatIf how many fragments, and refuses to fragment what is not IP (RawPacketCannotFragment)' -Tag 'Root' -Skip:$NoRoot {
+            $lines = Invoke-ChildPwsh {
+                New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Udp -DestinationPort 9 | New-Packet Raw -Load ('w' * 3000) | Send-RawPacket -FragmentSize 1000 -WhatIf
+            }
+            "$lines" | Should -Match '3028 bytes, in 4 fragments\) at layer 3 to 127\.0\.0\.1'
+            $arp = New-Packet Ether -dst ff:ff:ff:ff:ff:ff | New-Packet Arp -pdst 127.0.0.1
+            $arp | Send-RawPacket -Interface lo -FragmentSize 8 -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be "RawPacketCannotFragment,$Cmd"
+            $err[0].Exception.Message | Should -Match 'Only an IP packet'
+        }
+    }
+
     Context 'with -Receive: a DNS query to a server on 127.0.0.1:53' {
         It 'gets the response with the query''s id, decoded, and not a response with another id' -Tag 'Root' -Skip:$NoRoot {
             # A tiny DNS server: a UDP socket on 127.0.0.1:53 that answers each query first with a wrong id, then rightly.

@@ -314,7 +314,31 @@ Describe 'Send-RawPacket between two network namespaces' -Tag 'Root' {
             $r.Message | Should -Match 'MTU 1500'
             $r.Message | Should -Match '3028 bytes'
             $r.Message | Should -Match ([regex]::Escape($Netns.LinkA))
+            $r.Message | Should -Match '-FragmentSize'
             $r.NextAnswered | Should -BeTrue
+        }
+
+        It 'sends the same 3000-byte payload over the MTU 1500 with -FragmentSize 1400: B gets it whole, from three fragments' {
+            $port = 41005
+            $receiver = Start-NetnsPwsh -Namespace $Netns.B -Arguments @{ Address = $Netns.IPv4B; Port = $port } -ScriptBlock {
+                $d = Receive-Datagram -LocalAddress $Arguments.Address -LocalPort $Arguments.Port -MaximumBytes 65535 -Timeout 20
+                [pscustomobject]@{ Length = $d.Length; Sum = ($d.Data | Measure-Object -Sum).Sum }
+            }
+            try {
+                Wait-NetnsSocket $receiver -Port $port
+                $sent = Invoke-NetnsPwsh -Namespace $Netns.A -Arguments @{ To = $Netns.IPv4B; Port = $port } -ScriptBlock {
+                    $payload = [byte[]](1..3000 | ForEach-Object { $_ % 251 })
+                    $big = New-Packet IPv4 -Destination $Arguments.To | New-Packet Udp -SourcePort 41006 -DestinationPort $Arguments.Port | New-Packet Raw -Load $payload
+                    @(Send-RawPacket $big -FragmentSize 1400 -PassThru | ForEach-Object { [pscustomobject]@{ Bytes = $_.Length; Offset = $_.IPv4.FragmentOffset; Flags = "$($_.IPv4.Flags)" } })
+                }
+                $received = Wait-NetnsPwsh $receiver -TimeoutSeconds 30
+            }
+            finally { Stop-NetnsPwsh $receiver }
+            @($sent.Bytes) | Should -Be @(1420, 1420, 228)
+            @($sent.Offset) | Should -Be @(0, 175, 350)
+            @($sent.Flags) | Should -Be @('MF', 'MF', 'None')
+            $received.Length | Should -Be 3000
+            $received.Sum | Should -Be ((1..3000 | ForEach-Object { $_ % 251 }) | Measure-Object -Sum).Sum
         }
     }
 }

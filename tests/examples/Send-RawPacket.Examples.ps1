@@ -120,4 +120,15 @@
             $sent.Udp.SourcePort | Should -Be 53
         }
     }
+    8 = @{ Assert = {
+            param($Run)
+            # Four fragments, MF on all but the last, offsets in 8-byte units; the socket gets the datagram whole.
+            $Run.Text | Should -Match '(?m)^\s*1\s+1020\s+MF\s+0\s*$'
+            $Run.Text | Should -Match '(?m)^\s*1\s+1020\s+MF\s+125\s*$'
+            $Run.Text | Should -Match '(?m)^\s*1\s+1020\s+MF\s+250\s*$'
+            $Run.Text | Should -Match '(?m)^\s*1\s+28\s+None\s+375\s*$'
+            $Run.Output[-1] | Should -Be 3000
+        }
+    }
 }
+

@@ -38,9 +38,13 @@ public sealed class PreparedPacket
     /// <summary>The sockaddr passed to sendto().</summary>
     internal byte[] Address { get; }
 
+    /// <summary>The fragments that go out in its place (-FragmentSize), each prepared; null when it goes whole.</summary>
+    public IReadOnlyList<PreparedPacket>? Fragments { get; internal set; }
+
     /// <summary>What -WhatIf says: "1 packet (IPv4/Udp, 60 bytes) at layer 3 to 198.18.0.2 via veth0".</summary>
     public string Describe(long count) =>
-        $"{count} packet{(count == 1 ? "" : "s")} ({string.Join("/", Packet.Layers.Select(l => l.Name))}, {Bytes.Length} bytes) at layer {Layer}" +
+        $"{count} packet{(count == 1 ? "" : "s")} ({string.Join("/", Packet.Layers.Select(l => l.Name))}, {Bytes.Length} bytes" +
+        (Fragments is { } f ? $", in {f.Count} fragment{(f.Count == 1 ? "" : "s")}" : "") + $") at layer {Layer}" +
         (Layer == 3 ? $" to {Destination}, routed by the kernel{(Interface is null ? "" : $" via {Interface}")}" : $" on {Interface}{(Destination is null ? "" : $" toward {Destination}")}");
 }
 
@@ -59,6 +63,24 @@ public sealed class RawSender : IDisposable
     /// Builds <paramref name="packet"/> (auto fields from the route and the interface) and works out where it goes.
     /// A packet that starts with IP and is given an interface gets an Ethernet header (auto addresses) put under it.
     /// </summary>
+    public static PreparedPacket Prepare(Packet packet, string? interfaceName, int? fragmentSize)
+    {
+        var whole = Prepare(packet, interfaceName);
+        if (fragmentSize is not { } size) return whole;
+        IReadOnlyList<Packet> pieces;
+        try
+        {
+            pieces = NetSock.Packets.Fragments.Split(whole.Packet, size);
+        }
+        catch (ArgumentException e)
+        {
+            throw new NetSockException("RawPacketCannotFragment", NetSockErrorKind.InvalidArgument, $"The packet cannot be fragmented: {e.Message}", packet, e);
+        }
+        whole.Fragments = pieces.Select(p => Prepare(p, interfaceName)).ToList();
+        return whole;
+    }
+
+    /// <summary>Builds a packet and chooses how it goes out (see the overload with a fragment size).</summary>
     public static PreparedPacket Prepare(Packet packet, string? interfaceName)
     {
         ArgumentNullException.ThrowIfNull(packet);
@@ -97,9 +119,15 @@ public sealed class RawSender : IDisposable
         }
     }
 
-    /// <summary>Sends one prepared packet; returns the time just before it went out.</summary>
+    /// <summary>Sends one prepared packet (its fragments one after another, if it has them); returns the time just before it went out.</summary>
     public DateTimeOffset Send(PreparedPacket prepared)
     {
+        if (prepared.Fragments is { } fragments)
+        {
+            var first = DateTimeOffset.Now;
+            foreach (var fragment in fragments) Send(fragment);
+            return first;
+        }
         var socket = SocketFor(prepared);
         var time = DateTimeOffset.Now;
         int errno;
@@ -116,6 +144,15 @@ public sealed class RawSender : IDisposable
     /// <summary>Sends the same prepared packet <paramref name="count"/> times, in batches (sendmmsg); returns how many went out.</summary>
     public long SendRepeated(PreparedPacket prepared, long count, CancellationToken cancel)
     {
+        if (prepared.Fragments is not null)
+        {
+            for (long i = 0; i < count; i++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                Send(prepared);
+            }
+            return count;
+        }
         var socket = SocketFor(prepared);
         var (sent, errno) = NativeSockets.SendRepeated(socket.SafeHandle.DangerousGetHandle(), prepared.Bytes, prepared.Address, count, cancel);
         if (errno != 0) throw Failed(errno, prepared);
@@ -218,7 +255,7 @@ public sealed class RawSender : IDisposable
             101 or 113 => new("RawPacketNoRoute", NetSockErrorKind.ConnectionError,
                 $"No route to {p.Destination}: the kernel has no route for it (ip route get {p.Destination} says why). Add a route, or send at layer 2 with -Interface.", p.Packet),
             90 => new("RawPacketTooBig", NetSockErrorKind.InvalidArgument,
-                $"The packet is {p.Bytes.Length} bytes, more than {(p.Interface is null ? "the link" : p.Interface)} carries (MTU {Mtu(p.Interface)}{(p.Layer == 2 ? " plus the link header" : "")}). Send a smaller payload, or fragment it (IPv4 Flags/FragmentOffset, or an IPv6 Fragment header).", p.Packet),
+                $"The packet is {p.Bytes.Length} bytes, more than {(p.Interface is null ? "the link" : p.Interface)} carries (MTU {Mtu(p.Interface)}{(p.Layer == 2 ? " plus the link header" : "")}). Send it in fragments with -FragmentSize (say -FragmentSize 1400), or a smaller payload.", p.Packet),
             100 or 19 or 6 => new("RawPacketInterfaceDown", NetSockErrorKind.ResourceUnavailable,
                 $"The interface {p.Interface ?? "toward " + p.Destination} is down or gone (errno {errno}). Bring it up (ip link set {p.Interface} up).", p.Packet),
             22 => new("RawPacketRefused", NetSockErrorKind.InvalidArgument,

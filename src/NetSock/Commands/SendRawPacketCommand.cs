@@ -49,6 +49,15 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
     [Parameter]
     public SwitchParameter Loop { get; set; }
 
+    /// <summary>
+    /// Sends each IP packet in fragments that carry at most this many bytes of its IP payload (rounded up to a multiple of
+    /// 8), as Scapy's send(fragment(p, fragsize=N)); the receiver puts them together again.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(8, 65528)]
+    [Alias("fragsize")]
+    public int FragmentSize { get; set; }
+
     /// <summary>Emits each packet as it was sent: auto fields filled, Timestamp the time it went out, Interface where.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -108,7 +117,7 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
     {
         try
         {
-            return RawSender.Prepare(packet, Interface);
+            return RawSender.Prepare(packet, Interface, FragmentSize > 0 ? FragmentSize : null);
         }
         catch (NetSockException e)
         {
@@ -156,11 +165,15 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
         _sent++;
         if (PassThru)
         {
-            var sent = NetSock.Packets.Packet.Dissect(prepared.Bytes, prepared.Packet.LinkType);
-            sent.Timestamp = time;
-            sent.Interface = prepared.Interface;
-            sent.Number = _sent;
-            WriteObject(sent);
+            // What went on the wire: the packet, or its fragments (they share its number).
+            foreach (var frame in prepared.Fragments ?? new[] { prepared })
+            {
+                var sent = NetSock.Packets.Packet.Dissect(frame.Bytes, frame.Packet.LinkType);
+                sent.Timestamp = time;
+                sent.Interface = frame.Interface;
+                sent.Number = _sent;
+                WriteObject(sent);
+            }
         }
         if (_replies is not null)
         {

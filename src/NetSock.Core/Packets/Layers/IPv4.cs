@@ -78,6 +78,17 @@ public sealed class IPv4 : IPLayer
     [Field("Options as bytes (padded with zeros to a multiple of 4 when built)", Alias = "options")]
     public byte[] Options { get => _options; set => Set(ref _options, value ?? Array.Empty<byte>()); }
 
+    /// <summary>
+    /// As any IP header; but a fragment past the first has no upper header to compare, and a fragment with the sent
+    /// packet's identification from its source is a piece of it (on lo what is sent comes back in), so neither answers.
+    /// </summary>
+    protected internal override Answer AnswersSent(Layer sent, AnswerContext context)
+    {
+        bool fragment = _fragmentOffset > 0 || _flags.HasFlag(IPv4Flags.MF);
+        if (_fragmentOffset > 0 || (fragment && sent is IPv4 s && _id == s._id && EffectiveSource.Equals(s.EffectiveSource))) return Answer.No;
+        return base.AnswersSent(sent, context);
+    }
+
     public override IPAddress EffectiveDestination => _destination;
     public override IPAddress EffectiveSource => _source ?? BuildContext.SourceFor(_destination);
 
