@@ -72,6 +72,14 @@ Step 'Scapy''s show() and hexdump(): Show-Packet' {
     Show-Packet $p -Hex
 }
 
+Step 'Scapy''s DNS(): questions and records written as zone file lines, read back from the bytes' {
+    $answer = New-Packet IPv4 -Source 198.18.0.53 -Destination 198.18.0.1 | New-Packet Udp -sport 53 -dport 40000 |
+        New-Packet Dns -id 7 -Response 1 -qd 'example.test' -an 'example.test 300 A 198.18.0.80', 'example.test 300 TXT "hello"'
+    $back = ConvertTo-Packet $answer.Bytes -LinkType Raw
+    $back.Info
+    $back.Dns.Answers
+}
+
 if ($isRoot) {
     Step 'Scapy''s sr(): Send-RawPacket -Receive matches the answers (an echo, a SYN to a listening port, a SYN to a closed one)' {
         $web = Start-TcpListener -Port 0
