@@ -209,6 +209,17 @@ Describe 'Send-RawPacket' {
     }
 
     Context 'with -FragmentSize' {
+        It 'cuts a packet into fragments without sending them ([NetSock.Packets.Fragments]::Split), which a pcap file keeps' {
+            $p = New-Packet IPv4 -Source 198.18.0.1 -Destination 198.18.0.2 | New-Packet Udp -DestinationPort 9 | New-Packet Raw -Load ('x' * 100)
+            $file = Join-Path $TestDrive 'fragments.pcap'
+            [NetSock.Packets.Fragments]::Split($p, 40) | Export-Pcap $file
+            $read = @(Get-SniffedPacket -Path $file)
+            $read.Count | Should -Be 3
+            @($read | ForEach-Object { $_.IPv4.FragmentOffset }) | Should -Be @(0, 5, 10)
+            $read[1].Info | Should -Be 'IP 198.18.0.1 > 198.18.0.2 ttl 64 frag 1:40@40+'
+            $read[2].Info | Should -Be 'IP 198.18.0.1 > 198.18.0.2 ttl 64 frag 1:28@80'
+        }
+
         It 'sends a 3000-byte UDP datagram to <Address> in fragments that the kernel puts together for a bound socket' -Tag 'Root' -Skip:$NoRoot -ForEach @(
             @{ Address = '127.0.0.1'; Family = 'AF_INET'; Ip = 'IPv4'; Size = 1000; Fragments = 4 }
             @{ Address = '::1'; Family = 'AF_INET6'; Ip = 'IPv6'; Size = 1232; Fragments = 3 }

@@ -38,6 +38,9 @@ public class FragmentTests
             "4600001c000100034001e2b2c6120001c61200020703040061616161",
         }, fragments.Select(Hex));
         Assert.Equal((byte)1, fragments[3].Get<IPv4>()!.Protocol);      // the protocol of what was cut: ICMP
+        // tcpdump's way of saying so: frag id:length@offset, + when more follow
+        Assert.Equal("IP 198.18.0.1 > 198.18.0.2 ttl 64 frag 1:8@8+", Dissect(Hex(fragments[1])).Get<IPv4>()!.Summary);
+        Assert.Equal("IP 198.18.0.1 > 198.18.0.2 ttl 64 frag 1:4@24", Dissect(Hex(fragments[3])).Get<IPv4>()!.Summary);
         // A fragment of a fragment adds to its offset.
         var again = Fragments.Split(fragments[1], 4 + 4);
         Assert.Equal(new ushort[] { 1 }, again.Select(f => f.Get<IPv4>()!.FragmentOffset));

@@ -145,7 +145,11 @@ public sealed class IPv4 : IPLayer
 
     protected override void CopyReferences() => _options = (byte[])_options.Clone();
 
-    public override string Summary => $"IP {_source?.ToString() ?? "auto"} > {_destination} ttl {_ttl}";
+    /// <summary>"IP 198.18.0.1 > 198.18.0.2 ttl 64", and for a fragment tcpdump's "frag id:length@offset" (+ when more follow).</summary>
+    public override string Summary => $"IP {_source?.ToString() ?? "auto"} > {_destination} ttl {_ttl}" +
+        (_fragmentOffset > 0 || _flags.HasFlag(IPv4Flags.MF)
+            ? $" frag {_id}:{(_totalLength is { } total ? (total - HeaderLength).ToString(System.Globalization.CultureInfo.InvariantCulture) : "auto")}@{_fragmentOffset * 8}{(_flags.HasFlag(IPv4Flags.MF) ? "+" : "")}"
+            : "");
 
     private static IPAddress RequireV4(IPAddress value, string field) =>
         value.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? value
