@@ -25,6 +25,7 @@ public sealed class Dns : Layer
     private ushort _id;
     private byte _qr, _opcode, _aa, _tc, _rd = 1, _ra, _z, _ad, _cd, _rcode;
     private ushort? _qdcount, _ancount, _nscount, _arcount;
+    // The entries are immutable and the arrays are replaced, never changed in place: a clone may share them.
     private DnsQuestion[] _questions = { new("www.example.com") };
     private DnsRecord[] _answers = Array.Empty<DnsRecord>(), _authority = Array.Empty<DnsRecord>(), _additional = Array.Empty<DnsRecord>();
 
@@ -185,11 +186,6 @@ public sealed class Dns : Layer
     /// <summary>Scapy's DNS.answers(): a response answers the query with its id (what was sent as other bytes is answered by the ports).</summary>
     protected internal override Answer AnswersSent(Layer sent, AnswerContext context) =>
         sent is not Dns query || (_qr == 1 && query._qr == 0 && _id == query._id) ? Answer.Yes : Answer.No;
-
-    protected override void CopyReferences()
-    {
-        // The entries are immutable; the arrays are replaced, never changed in place.
-    }
 
     /// <summary>As tcpdump writes it: "DNS 4660+ A? example.test." for a query, "DNS 4660 2/0/0 A 198.18.0.9, AAAA 2001:db8::1" for a response.</summary>
     public override string Summary
