@@ -303,6 +303,10 @@ public sealed class DissectorFuzzTests
         yield return new("Loopback/IPv6/UDP/payload", LinkType.Null, new Layer[] { new Loopback(), Ip6(), new Udp(), Payload("lo6") });
         yield return new("LinuxSll/IPv4/UDP/payload", LinkType.LinuxSll, new Layer[] { new LinuxSll { Address = new byte[] { 2, 0, 0, 0, 0, 1, 0, 0 } }, Ip4(), new Udp(), Payload("sll") });
         yield return new("LinuxSll/IPv6/TCP(options)", LinkType.LinuxSll, new Layer[] { new LinuxSll(), Ip6(), TcpWithOptions() });
+        // DHCP rides on BOOTP's magic cookie, not on a binding the registry stacks can meet.
+        yield return new("Ether/IPv4/UDP/BOOTP/DHCP", LinkType.Ethernet, new Layer[] { Eth(), Ip4(), new Udp { SourcePort = 68, DestinationPort = 67 },
+            new Bootp { ClientHardwareAddress = Mac1, TransactionId = 0x1234, ServerName = "boot", BootFile = "pxelinux.0" },
+            new Dhcp { Options = new[] { "message-type=request", "requested_addr=198.18.0.10", "param_req_list=1,3,6", "hostname=pc1", "end" }.Select(DhcpOption.Parse).ToArray() } });
     }
 
     /// <summary>

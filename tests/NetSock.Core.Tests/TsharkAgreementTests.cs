@@ -235,6 +235,12 @@ public sealed class TsharkAgreementTests : IClassFixture<TsharkCorpusFixture>
             + "an=DNSRRMX(rrname='example.test',type='MX',ttl=300,preference=10,exchange='mail.example.test'))"),
         new("DnsNxDomainWithSoa", 1, E + "/IP(src='10.0.0.53',dst='10.0.0.1')/UDP(sport=53,dport=40002)/DNS(id=12,qr=1,rcode=3,qd=DNSQR(qname='nope.example.test'),"
             + "ns=DNSRRSOA(rrname='example.test',ttl=900,mname='ns1.example.test',rname='hostmaster.example.test',serial=2026112501,refresh=7200,retry=900,expire=1209600,minimum=300))"),
+        new("DhcpDiscover", 1, "Ether(src='02:00:00:aa:bb:cc',dst='ff:ff:ff:ff:ff:ff')/IP(src='0.0.0.0',dst='255.255.255.255')/UDP(sport=68,dport=67)/BOOTP(chaddr=bytes.fromhex('020000aabbcc'),xid=0x1234,flags=0x8000)"
+            + "/DHCP(options=[('message-type','discover'),('param_req_list',[1,3,6,15]),('hostname','pc1'),'end','pad','pad'])"),
+        new("DhcpOffer", 1, E + "/IP(src='198.18.0.1',dst='198.18.0.10')/UDP(sport=67,dport=68)/BOOTP(op=2,xid=0x1234,yiaddr='198.18.0.10',siaddr='198.18.0.1',chaddr=bytes.fromhex('020000aabbcc'))"
+            + "/DHCP(options=[('message-type','offer'),('server_id','198.18.0.1'),('lease_time',3600),('subnet_mask','255.255.255.0'),('router','198.18.0.1'),('name_server','198.18.0.53','198.18.0.54'),('domain','example.test'),'end'])"),
+        new("DhcpRequest", 1, "Ether(src='02:00:00:aa:bb:cc',dst='ff:ff:ff:ff:ff:ff')/IP(src='0.0.0.0',dst='255.255.255.255')/UDP(sport=68,dport=67)/BOOTP(chaddr=bytes.fromhex('020000aabbcc'),xid=0x1234,secs=3)"
+            + "/DHCP(options=[('message-type','request'),('requested_addr','198.18.0.10'),('server_id','198.18.0.1'),'end'])"),
         new("LinuxSllIPv4Tcp", 113, "CookedLinux(pkttype=4,lladdrtype=1,lladdrlen=6,src=b'\\x02\\x00\\x00\\xaa\\xbb\\xcc\\x00\\x00')/IP(src='10.0.0.1',dst='10.0.0.2')/TCP(sport=1234,dport=80,flags='S',seq=1000)"),
         new("RawIPv4Udp", 101, "IP(src='198.51.100.1',dst='198.51.100.2',ttl=9)/UDP(sport=40001,dport=40002)/Raw(b'raw')"),
         new("RawIPv6IcmpV6Echo", 101, "IPv6(src='2001:db8::5',dst='2001:db8::6')/ICMPv6EchoRequest(id=11,seq=12)"),
@@ -250,6 +256,7 @@ public sealed class TsharkAgreementTests : IClassFixture<TsharkCorpusFixture>
     private sealed record LayerMap(string Layer, string[] Protocols, Map[] Fields);
 
     private static byte[] Bytes(object? v) => (byte[])v!;
+    private static object? Option(object? options, byte code, Func<DhcpOption, object?> f) => ((DhcpOption[])options!).FirstOrDefault(o => o.Code == code) is { } o ? f(o) : null;
     private static DnsRecord[] Records(object? dns) => ((Dns)dns!).Answers.Concat(((Dns)dns!).Authority).Concat(((Dns)dns!).Additional).ToArray();
     private static string Each<T>(IEnumerable<T> items, Func<T, object> f) => string.Join(",", items.Select(i => f(i).ToString()!.TrimEnd('.').ToLowerInvariant()));
     private static string Data(object? dns, ushort type) => Each(Records(dns).Where(r => r.Type == type), r => r.Value);
@@ -345,6 +352,29 @@ public sealed class TsharkAgreementTests : IClassFixture<TsharkCorpusFixture>
             new("", "dns.mx.preference", Ours: v => Each(Records(v).Where(r => r.Type == 15), r => ((string)r.Value).Split(' ')[0]), AllValues: true),
             new("", "dns.soa.mname", Ours: v => Each(Records(v).Where(r => r.Type == 6), r => ((string)r.Value).Split(' ')[0]), AllValues: true),
             new("", "dns.soa.serial_number", Ours: v => Each(Records(v).Where(r => r.Type == 6), r => ((string)r.Value).Split(' ')[2]), AllValues: true),
+        }),
+        new("Bootp", new[] { "dhcp" }, new Map[]
+        {
+            new("Operation", "dhcp.type"), new("HardwareType", "dhcp.hw.type"), new("HardwareLength", "dhcp.hw.len"), new("Hops", "dhcp.hops"),
+            new("TransactionId", "dhcp.id"), new("Seconds", "dhcp.secs"), new("Flags", "dhcp.flags"), new("ClientAddress", "dhcp.ip.client"),
+            new("YourAddress", "dhcp.ip.your"), new("ServerAddress", "dhcp.ip.server"), new("GatewayAddress", "dhcp.ip.relay"),
+            new("ClientHardwareAddress", "dhcp.hw.mac_addr"),
+        }),
+        new("Dhcp", new[] { "dhcp" }, new Map[]
+        {
+            // tshark lists End as dhcp.option.type 0, with dhcp.option.end 255 beside it.
+            new("Options", "dhcp.option.type", Ours: v => string.Join(",", ((DhcpOption[])v!).Select(o => o.Code == 255 ? 0 : o.Code)), AllValues: true),
+            new("Options", "dhcp.option.end", Ours: v => Option(v, 255, o => o.Code)),
+            new("Options", "dhcp.option.dhcp", Ours: v => Option(v, 53, o => o.Data[0])),
+            new("Options", "dhcp.option.request_list_item", Ours: v => string.Join(",", ((DhcpOption[])v!).Where(o => o.Code == 55).SelectMany(o => o.Data)), AllValues: true),
+            new("Options", "dhcp.option.hostname", Ours: v => Option(v, 12, o => o.Value)),
+            new("Options", "dhcp.option.requested_ip_address", Ours: v => Option(v, 50, o => o.Value)),
+            new("Options", "dhcp.option.dhcp_server_id", Ours: v => Option(v, 54, o => o.Value)),
+            new("Options", "dhcp.option.ip_address_lease_time", Ours: v => Option(v, 51, o => o.Value)),
+            new("Options", "dhcp.option.subnet_mask", Ours: v => Option(v, 1, o => o.Value)),
+            new("Options", "dhcp.option.router", Ours: v => Option(v, 3, o => string.Join(",", ((IPAddress[])o.Value!).Select(a => a.ToString()))), AllValues: true),
+            new("Options", "dhcp.option.domain_name_server", Ours: v => Option(v, 6, o => string.Join(",", ((IPAddress[])o.Value!).Select(a => a.ToString()))), AllValues: true),
+            new("Options", "dhcp.option.domain_name", Ours: v => Option(v, 15, o => o.Value)),
         }),
         new("Lldp", new[] { "lldp" }, new Map[]
         {
