@@ -139,6 +139,33 @@ Describe 'New-Packet' {
         }
     }
 
+    Context 'when it makes DHCP messages' {
+        It 'builds a discover as Scapy builds it, and reads it back over UDP 68 > 67' {
+            $p = New-Packet IPv4 -Source 0.0.0.0 -Destination 255.255.255.255 | New-Packet Udp -sport 68 -dport 67 |
+                New-Packet Bootp -chaddr 02:00:00:00:00:01 -xid 0x1234 -flags 0x8000 |
+                New-Packet Dhcp -options 'message-type=discover', 'param_req_list=1,3,6,15', 'hostname=pc1', 'end'
+            # bytes(IP(src='0.0.0.0', dst='255.255.255.255')/UDP(sport=68, dport=67)/BOOTP(chaddr=..., xid=0x1234, flags=0x8000)/DHCP(options=[...]))
+            $p.Hex | Should -Be ('4500011b00010000401179d200000000ffffffff004400430107f94f' + '010106000000123400008000' + ('0' * 32) + '020000000001' + ('0' * 404) +
+                '63825363' + '35010137040103060f0c03706331ff')
+            $back = ConvertTo-Packet $p.Bytes -LinkType Raw
+            $back.Layers.ToString() | Should -Be 'IPv4/Udp/Bootp/Dhcp'
+            $back.Dhcp.MessageType | Should -Be 'discover'
+            $back.Bootp.ClientHardwareAddress.ToString() | Should -Be '02:00:00:00:00:01'
+            $back.Info | Should -Be 'DHCP Discover'
+        }
+
+        It 'takes options by Scapy''s name, typed, and says what an option looks like when the text is not one' {
+            $offer = New-Packet Bootp -op 2 -yiaddr 198.18.0.10 | New-Packet Dhcp -options 'message-type=offer', 'router=198.18.0.1', 'lease_time=3600', 'end'
+            $offer.Dhcp.Options[1].Value | Should -Be ([ipaddress]'198.18.0.1')
+            $offer.Dhcp.Options[2].Value | Should -Be 3600
+            $offer.Dhcp.options = 'message-type=ack', 'end'
+            $offer.Dhcp.MessageType | Should -Be 'ack'
+            { New-Packet Dhcp -Options 'router=2001:db8::1' } | Should -Throw -ErrorId "PacketFieldInvalid,$Cmd"
+            $Error[0].Exception.Message | Should -Match 'not an IPv4 address'
+            $Error[0].Exception.Message | Should -Match 'message-type=discover'
+        }
+    }
+
     Context 'when the input is bad' {
         It 'names the layers when the layer is unknown' {
             { New-Packet Nope } | Should -Throw -ErrorId "PacketLayerUnknown,$Cmd"

@@ -110,4 +110,12 @@
             $Run.Output[-1] | Should -Be ([ipaddress]'2001:db8::80')
         }
     }
+    12 = @{ Assert = {
+            param($Run)
+            $Run.Output[0] | Should -Be 'DHCP Discover'
+            $Run.Output[1..4] | Should -Be @('message-type=discover', 'param_req_list=1,3,6', 'hostname=pc1', 'end')
+            $Run.Output[-1] | Should -Be 296
+        }
+    }
 }
+
