@@ -12,6 +12,8 @@
       dns      Ether(frame)[DNS].an[1].rdata
                vs Packet.Dissect(frame).Get<Dns>().Answers[1].Value, on an Ether/IPv4/UDP DNS response whose names are
                compressed (a CNAME, then the A record of its target)
+      dhcp     Ether(frame)[BOOTP].yiaddr
+               vs Packet.Dissect(frame).Get<Bootp>().YourAddress, on an Ether/IPv4/UDP/BOOTP/DHCP offer with 8 options
     The cmdlets are measured in this pwsh: New-Packet -Count (reading each packet's .Bytes) and ConvertTo-Packet
     (reading .Tcp.DestinationPort, and .Dns.Answers[1].Value), goal 10x Scapy. Each operation is one row of $rows (Add-Row).
 .EXAMPLE
@@ -60,6 +62,7 @@ finally {
 $coreBuild = @($core.results)[0].opsPerSecond
 $coreDissect = @($core.results)[1].opsPerSecond
 $coreDns = @($core.results)[2].opsPerSecond
+$coreDhcp = @($core.results)[3].opsPerSecond
 
 # Scapy, the tool a user would otherwise pick: python3-scapy from Debian, installed here when root.
 Import-Module (Join-Path $PSScriptRoot 'BenchTools.psm1') -Force
@@ -67,13 +70,14 @@ $python = Get-ScapyPython
 
 $scapyBench = @'
 import json, statistics, sys, time
-from scapy.all import Ether, IP, TCP, DNS, conf
+from scapy.all import Ether, IP, TCP, DNS, BOOTP, conf
 import scapy
 
 frame = bytes.fromhex(sys.argv[1])
 rounds = int(sys.argv[2])
 seconds = float(sys.argv[3])
 dns_frame = bytes.fromhex(sys.argv[4])
+dhcp_frame = bytes.fromhex(sys.argv[5])
 
 def build():
     return bytes(IP(src='127.0.0.1', dst='127.0.0.1')/TCP()/(b'x'*32))
@@ -84,9 +88,13 @@ def dissect():
 def dissect_dns():
     return Ether(dns_frame)[DNS].an[1].rdata
 
+def dissect_dhcp():
+    return Ether(dhcp_frame)[BOOTP].yiaddr
+
 assert len(build()) == 72, len(build())
 assert dissect() == 80, dissect()
 assert dissect_dns() == '198.18.0.80', dissect_dns()
+assert dissect_dhcp() == '198.18.0.10', dissect_dhcp()
 
 def measure(op):
     # Warm-up of a second, which also sizes a round; then the median of the rounds.
@@ -104,11 +112,11 @@ def measure(op):
     return statistics.median(rates)
 
 print(json.dumps({'scapy': scapy.VERSION, 'python': sys.version.split()[0],
-                  'build': measure(build), 'dissect': measure(dissect), 'dns': measure(dissect_dns)}))
+                  'build': measure(build), 'dissect': measure(dissect), 'dns': measure(dissect_dns), 'dhcp': measure(dissect_dhcp)}))
 '@
 $scapy = $null
 if ($python) {
-    $text = & $python -c $scapyBench $core.frameHex $Rounds $Seconds.ToString([cultureinfo]::InvariantCulture) $core.dnsFrameHex 2>$null
+    $text = & $python -c $scapyBench $core.frameHex $Rounds $Seconds.ToString([cultureinfo]::InvariantCulture) $core.dnsFrameHex $core.dhcpFrameHex 2>$null
     if ($LASTEXITCODE -ne 0) { throw "The Scapy benchmark failed with exit code $LASTEXITCODE (run it again without 2>`$null to see why)." }
     $scapy = $text | Select-Object -Last 1 | ConvertFrom-Json
 }
@@ -116,6 +124,7 @@ if ($python) {
 Add-Row 'core: build IPv4/TCP/32-byte payload to bytes' $coreBuild $scapy.build
 Add-Row 'core: dissect Ether/IPv4/TCP frame, read TCP dport' $coreDissect $scapy.dissect
 Add-Row 'core: dissect a DNS response (compressed names), read its A record' $coreDns $scapy.dns
+Add-Row 'core: dissect a DHCP offer, read BOOTP yiaddr' $coreDhcp $scapy.dhcp
 
 # The cmdlets, as a script would use them, in this pwsh: New-Packet -Count streaming packets whose bytes are read, and
 # ConvertTo-Packet dissecting frames from the pipeline. Goal: at least 10x Scapy.

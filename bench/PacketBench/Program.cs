@@ -9,6 +9,7 @@ using Dns = NetSock.Packets.Layers.Dns;
 //   build:   Packet.FromLayers(IPv4(src, dst 127.0.0.1) / Tcp() / 32-byte payload).Bytes   (Scapy: bytes(IP()/TCP()/(b'x'*32)))
 //   dissect: Packet.Dissect(Ether/IPv4/TCP/payload frame).Get<Tcp>().DestinationPort      (Scapy: Ether(frame)[TCP].dport)
 //   dns:     Packet.Dissect(Ether/IPv4/UDP/DNS response).Get<Dns>().Answers[1].Value     (Scapy: Ether(frame)[DNS].an[1].rdata)
+//   dhcp:    Packet.Dissect(Ether/IPv4/UDP/BOOTP/DHCP offer).Get<Bootp>().YourAddress      (Scapy: Ether(frame)[BOOTP].yiaddr)
 // After a warm-up, each operation is timed for --rounds rounds of about --seconds each; the median round is reported.
 // Usage: dotnet run -c Release --project bench/PacketBench [-- --rounds 7 --seconds 0.5 --json results.json]
 
@@ -50,6 +51,20 @@ byte[] dnsFrame = Packet.FromLayers(new Layer[]
     new Raw { Load = Convert.FromHexString("00078580000100020000000003777777076578616d706c6504746573740000010001c00c000500010000003c000603776562c010c02e000100010000003c0004c6120050") },
 }).GetBytes();
 
+// A DHCP offer: BOOTP with the offered address, then the options (message type, server, lease, mask, router, DNS, domain).
+byte[] dhcpFrame = Packet.FromLayers(new Layer[]
+{
+    new Ethernet { Source = MacAddress.Parse("02:00:00:00:00:01"), Destination = MacAddress.Parse("02:00:00:00:00:02") },
+    new IPv4 { Source = IPAddress.Parse("198.18.0.1"), Destination = IPAddress.Parse("198.18.0.10") },
+    new Udp { SourcePort = 67, DestinationPort = 68 },
+    new Bootp { Operation = 2, TransactionId = 0x1234, YourAddress = IPAddress.Parse("198.18.0.10"), ClientHardwareAddress = MacAddress.Parse("02:00:00:00:00:02") },
+    new Dhcp
+    {
+        Options = new[] { "message-type=offer", "server_id=198.18.0.1", "lease_time=3600", "subnet_mask=255.255.255.0", "router=198.18.0.1", "name_server=198.18.0.53", "domain=example.test", "end" }
+            .Select(DhcpOption.Parse).ToArray(),
+    },
+}).GetBytes();
+
 long sink = 0;
 
 int Build()
@@ -60,10 +75,13 @@ int Build()
 
 int DissectPort() => Packet.Dissect(frame).Get<Tcp>()!.DestinationPort;
 
+int DissectDhcp() => Packet.Dissect(dhcpFrame).Get<Bootp>()!.YourAddress.GetAddressBytes()[3];
+
 int DissectDns() => ((IPAddress)Packet.Dissect(dnsFrame).Get<Dns>()!.Answers[1].Value).GetAddressBytes()[3];
 
 if (Build() != 72) throw new InvalidOperationException($"IPv4/TCP/32-byte payload built to {Build()} bytes, not 72.");
 if (DissectPort() != 80) throw new InvalidOperationException($"The frame dissected to TCP port {DissectPort()}, not 80.");
+if (DissectDhcp() != 10) throw new InvalidOperationException($"The DHCP offer's yiaddr ends in {DissectDhcp()}, not 10 (198.18.0.10).");
 if (DissectDns() != 80) throw new InvalidOperationException($"The DNS response's A record ends in {DissectDns()}, not 80 (198.18.0.80).");
 
 var results = new List<Result>
@@ -71,6 +89,7 @@ var results = new List<Result>
     Measure("build IPv4/TCP/32-byte payload to bytes", Build),
     Measure("dissect Ether/IPv4/TCP/payload, read TCP dport", DissectPort),
     Measure("dissect Ether/IPv4/UDP/DNS response, read its A record", DissectDns),
+    Measure("dissect Ether/IPv4/UDP/BOOTP/DHCP offer, read yiaddr", DissectDhcp),
 };
 
 Console.WriteLine($"NetSock packet core, .NET {Environment.Version}, {Environment.ProcessorCount} cores; median of {rounds} rounds of ~{seconds:0.##} s:");
@@ -83,6 +102,7 @@ if (jsonPath is not null)
         runtime = Environment.Version.ToString(),
         frameHex = Convert.ToHexString(frame).ToLowerInvariant(),
         dnsFrameHex = Convert.ToHexString(dnsFrame).ToLowerInvariant(),
+        dhcpFrameHex = Convert.ToHexString(dhcpFrame).ToLowerInvariant(),
         results = results.Select(r => new { operation = r.Operation, opsPerSecond = r.OpsPerSecond, rounds = r.Rounds }),
     }));
 }
