@@ -1,4 +1,18 @@
 # What the examples of docs/Send-RawPacket.md say they do (run by tests/Examples.Tests.ps1).
+
+function Get-WhatIf([scriptblock] $Command) {
+    # -WhatIf writes to the host only, which $Run does not hold: run the command again under a transcript.
+    $file = Join-Path ([IO.Path]::GetTempPath()) "netsock-whatif-$([guid]::NewGuid().ToString('n')).txt"
+    $ps = [powershell]::Create()
+    try {
+        $null = $ps.AddScript("Import-Module '$((Get-Module NetSock).Path)'; Start-Transcript -LiteralPath '$file' | Out-Null; & { $Command }; Stop-Transcript | Out-Null").Invoke()
+        @(Get-Content -LiteralPath $file | Where-Object { $_ -like 'What if:*' })
+    }
+    finally { $ps.Dispose(); Remove-Item -LiteralPath $file -ErrorAction Ignore }
+}
+# The Assert blocks that need it hold it as a closure (the sidecar's own scope is gone when they run).
+$whatIf = ${function:Get-WhatIf}
+
 @{
     1 = @{ Root = $true; Assert = {
             param($Run)
@@ -45,19 +59,9 @@
     }
     4 = @{ Root = $true; Assert = {
             param($Run)
-            function Get-WhatIf([scriptblock] $Command) {
-                # -WhatIf writes to the host only, which $Run does not hold: run the command again under a transcript.
-                $file = Join-Path ([IO.Path]::GetTempPath()) "netsock-whatif-$([guid]::NewGuid().ToString('n')).txt"
-                $ps = [powershell]::Create()
-                try {
-                    $null = $ps.AddScript("Import-Module '$((Get-Module NetSock).Path)'; Start-Transcript -LiteralPath '$file' | Out-Null; & { $Command }; Stop-Transcript | Out-Null").Invoke()
-                    @(Get-Content -LiteralPath $file | Where-Object { $_ -like 'What if:*' })
-                }
-                finally { $ps.Dispose(); Remove-Item -LiteralPath $file -ErrorAction Ignore }
-            }
             # At layer 3 the kernel puts the right checksum in; at layer 2 the frame goes as it is.
             $Run.Output | Should -Be @('1: Ethernet/IPv4/Udp IPv4 checksum 7cce', '2: Ethernet/IPv4/Udp IPv4 checksum dead')
-            Get-WhatIf {
+            & $whatIf {
                 $p = New-Packet IPv4 -Destination 127.0.0.1 -Checksum 0xdead | New-Packet Udp -SourcePort 40995 -DestinationPort 40995
                 Send-RawPacket $p -Interface lo -WhatIf
             } | Should -Be 'What if: Performing the operation "Send" on target "1 packet (Ethernet/IPv4/Udp, 42 bytes) at layer 2 on lo toward 127.0.0.1".'
@@ -66,7 +70,7 @@
             @($answer).Count | Should -Be 1
             $answer.Answered | Should -BeTrue
             $answer.Received.Summary | Should -Match 'ICMPv6 echo-reply'
-        }
+        }.GetNewClosure()
     }
     5 = @{ Root = $true; Assert = {
             param($Run)
@@ -92,20 +96,10 @@
     }
     7 = @{ Root = $true; Assert = {
             param($Run)
-            function Get-WhatIf([scriptblock] $Command) {
-                # -WhatIf writes to the host only, which $Run does not hold: run the command again under a transcript.
-                $file = Join-Path ([IO.Path]::GetTempPath()) "netsock-whatif-$([guid]::NewGuid().ToString('n')).txt"
-                $ps = [powershell]::Create()
-                try {
-                    $null = $ps.AddScript("Import-Module '$((Get-Module NetSock).Path)'; Start-Transcript -LiteralPath '$file' | Out-Null; & { $Command }; Stop-Transcript | Out-Null").Invoke()
-                    @(Get-Content -LiteralPath $file | Where-Object { $_ -like 'What if:*' })
-                }
-                finally { $ps.Dispose(); Remove-Item -LiteralPath $file -ErrorAction Ignore }
-            }
             # -WhatIf sends nothing; -PassThru sends one packet and writes it with its auto fields filled.
             $Run.Verbose | Should -Be @('Sent 0 packets.', 'Sent 0 packets.', 'Sent 1 packets.')
             $Run.Text | Should -Match 'Number\s+: 1\s+Timestamp\s+: \S.*\s+Interface\s+: lo\s+Summary\s+: IP 127\.0\.0\.1 > 127\.0\.0\.1 ttl 64 / UDP 53 > 9 len 8'
-            $said = Get-WhatIf {
+            $said = & $whatIf {
                 $p = New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Udp -DestinationPort 9
                 Send-RawPacket $p -Count 10 -WhatIf
                 Send-RawPacket $p -Interface lo -WhatIf
@@ -118,7 +112,7 @@
             $sent.IPv4.Checksum | Should -Not -BeNullOrEmpty
             $sent.Udp.Checksum | Should -Not -BeNullOrEmpty
             $sent.Udp.SourcePort | Should -Be 53
-        }
+        }.GetNewClosure()
     }
     8 = @{ Assert = {
             param($Run)
