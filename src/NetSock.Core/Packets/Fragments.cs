@@ -53,14 +53,9 @@ public static class Fragments
             start += layers[unfragmentable++].HeaderLength;
         if (layers.Skip(unfragmentable).Any(l => l is IPv6Fragment))
             throw new ArgumentException("The packet already has an IPv6 Fragment header: it is a fragment. Send it as it is.");
-        var lastFixed = layers[unfragmentable - 1];
-        byte nextHeader = lastFixed switch
-        {
-            IPv6 v6 => v6.NextHeader ?? 59,
-            IPv6Routing routing => routing.NextHeader ?? 59,
-            IPv6HopByHop hop => hop.NextHeader ?? 59,
-            _ => 59,
-        };
+        // The last unfragmentable header's NextHeader names what was cut; in each fragment it is left auto (44, Fragment).
+        var nextHeaderField = layers[unfragmentable - 1].GetInfo().GetField(nameof(IPv6.NextHeader));
+        byte nextHeader = (byte?)nextHeaderField.GetValue(layers[unfragmentable - 1]) ?? 59;
         int end = Math.Min(bytes.Length, headerStart + header.HeaderLength + (header.PayloadLength ?? 0));
         uint id = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
         var fragments = new List<Packet>();
@@ -68,12 +63,7 @@ public static class Fragments
         {
             var copies = layers.Take(unfragmentable).Select(l => l.Clone()).ToList();
             ((IPv6)copies[ip]).PayloadLength = null;
-            switch (copies[^1])
-            {
-                case IPv6 v6: v6.NextHeader = null; break;            // auto: 44, the Fragment header
-                case IPv6Routing routing: routing.NextHeader = null; break;
-                case IPv6HopByHop hop: hop.NextHeader = null; break;
-            }
+            nextHeaderField.SetValue(copies[^1], null);
             copies.Add(new IPv6Fragment { NextHeader = nextHeader, FragmentOffset = Offset(offset / 8), MoreFragments = (byte)(last ? 0 : 1), Identification = id });
             copies.Add(new Raw { Load = piece });
             fragments.Add(Packet.FromLayers(copies));

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Net;
 
 namespace NetSock.Packets;
 
@@ -58,6 +59,11 @@ public abstract class Layer : System.Dynamic.IDynamicMetaObjectProvider, IDynami
         if (value < 0 || value >= 1L << bits)
             throw new ArgumentOutOfRangeException(field, value, $"{field} is a {bits}-bit field: give a value from 0 to {(1L << bits) - 1}.");
     }
+
+    /// <summary>Refuses an address that is not IPv4 for a field that holds one, naming the layer and field (and <paramref name="hint"/>).</summary>
+    protected IPAddress RequireIPv4(IPAddress? value, string field, string hint = "") =>
+        value?.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? value
+            : throw new ArgumentException($"{Name} {field} must be an IPv4 address, not {value?.ToString() ?? "nothing"}.{hint}", field);
 
     /// <summary>The field's value by name or alias (null for an auto field that is unset).</summary>
     public object? this[string field]

@@ -51,13 +51,13 @@ public sealed class Arp : Layer
     public MacAddress? SenderHardwareAddress { get => _senderMac; set => Set(ref _senderMac, value); }
 
     [Field("Sender IPv4 address; auto: the host's address on the route to the target address", Alias = "psrc")]
-    public IPAddress? SenderProtocolAddress { get => _senderAddress; set => Set(ref _senderAddress, value is null ? null : RequireV4(value, nameof(SenderProtocolAddress))); }
+    public IPAddress? SenderProtocolAddress { get => _senderAddress; set => Set(ref _senderAddress, value is null ? null : RequireIPv4(value, nameof(SenderProtocolAddress))); }
 
     [Field("Target MAC (zero in a request)", Alias = "hwdst")]
     public MacAddress TargetHardwareAddress { get => _targetMac; set => Set(ref _targetMac, value); }
 
     [Field("Target IPv4 address (the one asked about in a request)", Alias = "pdst")]
-    public IPAddress TargetProtocolAddress { get => _targetAddress; set => Set(ref _targetAddress, RequireV4(value, nameof(TargetProtocolAddress))); }
+    public IPAddress TargetProtocolAddress { get => _targetAddress; set => Set(ref _targetAddress, RequireIPv4(value, nameof(TargetProtocolAddress))); }
 
     /// <summary>An is-at from the address a who-has asked for.</summary>
     protected internal override Answer AnswersSent(Layer sent, AnswerContext context) =>
@@ -112,8 +112,4 @@ public sealed class Arp : Layer
         ArpOperation.IsAt => $"ARP {_senderAddress?.ToString() ?? "auto"} is-at {_senderMac?.ToString() ?? "auto"}",
         _ => $"ARP {_operation} {_senderAddress?.ToString() ?? "auto"} > {_targetAddress}",
     };
-
-    private static IPAddress RequireV4(IPAddress value, string field) =>
-        value.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? value
-            : throw new ArgumentException($"Arp {field} must be an IPv4 address, not {value}.", field);
 }

@@ -50,16 +50,16 @@ public sealed class Bootp : Layer
     public ushort Flags { get => _flags; set => Set(ref _flags, value); }
 
     [Field("Client address (when it has one: renewing)", Alias = "ciaddr")]
-    public IPAddress ClientAddress { get => _ciaddr; set => Set(ref _ciaddr, V4(value, nameof(ClientAddress))); }
+    public IPAddress ClientAddress { get => _ciaddr; set => Set(ref _ciaddr, RequireIPv4(value, nameof(ClientAddress))); }
 
     [Field("Your address: the one the server offers or assigns", Alias = "yiaddr")]
-    public IPAddress YourAddress { get => _yiaddr; set => Set(ref _yiaddr, V4(value, nameof(YourAddress))); }
+    public IPAddress YourAddress { get => _yiaddr; set => Set(ref _yiaddr, RequireIPv4(value, nameof(YourAddress))); }
 
     [Field("Next server address (TFTP for booting)", Alias = "siaddr")]
-    public IPAddress ServerAddress { get => _siaddr; set => Set(ref _siaddr, V4(value, nameof(ServerAddress))); }
+    public IPAddress ServerAddress { get => _siaddr; set => Set(ref _siaddr, RequireIPv4(value, nameof(ServerAddress))); }
 
     [Field("Relay agent (gateway) address", Alias = "giaddr")]
-    public IPAddress GatewayAddress { get => _giaddr; set => Set(ref _giaddr, V4(value, nameof(GatewayAddress))); }
+    public IPAddress GatewayAddress { get => _giaddr; set => Set(ref _giaddr, RequireIPv4(value, nameof(GatewayAddress))); }
 
     [Field("Client hardware address (a MAC; written in 16 bytes, zero-padded)", Alias = "chaddr")]
     public MacAddress ClientHardwareAddress { get => _chaddr; set => Set(ref _chaddr, value); }
@@ -72,10 +72,6 @@ public sealed class Bootp : Layer
 
     [Field("Options field (vendor extensions); auto: the DHCP magic cookie 63825363 with a Dhcp layer above, else none", Alias = "options")]
     public byte[]? Options { get => _options; set => Set(ref _options, value); }
-
-    private static IPAddress V4(IPAddress value, string field) =>
-        value?.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? value
-            : throw new ArgumentException($"{field} is an IPv4 address, not {value?.ToString() ?? "nothing"}.", field);
 
     /// <summary>Server name and boot file are bytes on the wire, one character each (Latin-1, so any byte reads back as it was).</summary>
     private static string Fits(string? value, int length, string field)

@@ -29,6 +29,7 @@ public sealed class IPv4 : IPLayer
     private byte? _ihl;
     private byte _tos;
     private ushort? _totalLength;
+    private const string UseIPv6 = " Use an IPv6 layer for IPv6 addresses.";
     private ushort _id = 1;
     private IPv4Flags _flags;
     private ushort _fragmentOffset;
@@ -70,10 +71,10 @@ public sealed class IPv4 : IPLayer
     public ushort? Checksum { get => _checksum; set => Set(ref _checksum, value); }
 
     [Field("Source address; auto: the host's address on the route to the destination", Alias = "src")]
-    public IPAddress? Source { get => _source; set => Set(ref _source, value is null ? null : RequireV4(value, nameof(Source))); }
+    public IPAddress? Source { get => _source; set => Set(ref _source, value is null ? null : RequireIPv4(value, nameof(Source), UseIPv6)); }
 
     [Field("Destination address", Alias = "dst")]
-    public IPAddress Destination { get => _destination; set => Set(ref _destination, RequireV4(value, nameof(Destination))); }
+    public IPAddress Destination { get => _destination; set => Set(ref _destination, RequireIPv4(value, nameof(Destination), UseIPv6)); }
 
     [Field("Options as bytes (padded with zeros to a multiple of 4 when built)", Alias = "options")]
     public byte[] Options { get => _options; set => Set(ref _options, value ?? Array.Empty<byte>()); }
@@ -150,8 +151,4 @@ public sealed class IPv4 : IPLayer
         (_fragmentOffset > 0 || _flags.HasFlag(IPv4Flags.MF)
             ? $" frag {_id}:{(_totalLength is { } total ? (total - HeaderLength).ToString(System.Globalization.CultureInfo.InvariantCulture) : "auto")}@{_fragmentOffset * 8}{(_flags.HasFlag(IPv4Flags.MF) ? "+" : "")}"
             : "");
-
-    private static IPAddress RequireV4(IPAddress value, string field) =>
-        value.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? value
-            : throw new ArgumentException($"IPv4 {field} must be an IPv4 address, not {value}. Use an IPv6 layer for IPv6 addresses.", field);
 }
