@@ -11,6 +11,8 @@ public enum NetSockErrorKind
     NotSupported,
     Timeout,
     InvalidOperation,
+    WriteError,
+    ReadError,
 }
 
 /// <summary>

@@ -47,6 +47,8 @@ public abstract class NetSockCmdlet : PSCmdlet, IDisposable
         NetSockErrorKind.ConnectionError => ErrorCategory.ConnectionError,
         NetSockErrorKind.NotSupported => ErrorCategory.NotImplemented,
         NetSockErrorKind.Timeout => ErrorCategory.OperationTimeout,
+        NetSockErrorKind.WriteError => ErrorCategory.WriteError,
+        NetSockErrorKind.ReadError => ErrorCategory.ReadError,
         _ => ErrorCategory.InvalidOperation,
     };
 }
