@@ -91,7 +91,7 @@ Describe 'Start-TcpListener' {
             @($accepted).Count | Should -Be @($results).Count
         }
 
-        It 'rejects a backlog of <Backlog>' -ForEach @(@{ Backlog = 0 }, @{ Backlog = 65536 }) {
+        It 'rejects a backlog of <Backlog>' -ForEach @(@{ Backlog = 0 }, @{ Backlog = -1 }) {
             { Start-TcpListener -Backlog $Backlog } | Should -Throw -ErrorId "ParameterArgumentValidationError,$Cmd"
             Get-NetSocket | Should -BeNullOrEmpty
         }

@@ -70,7 +70,7 @@ public sealed class LiveCapture : IDisposable
             device.Dispose();
             throw e.Message.Contains("ermission", StringComparison.Ordinal) || e.Message.Contains("not permitted", StringComparison.Ordinal)
                 ? new NetSockException("CaptureNoPrivilege", NetSockErrorKind.PermissionDenied,
-                    $"Capturing on {interfaceName} needs root or CAP_NET_RAW ({e.Message}). Run pwsh as root (sudo), or give the program that runs it the capability: setcap cap_net_raw,cap_net_admin+ep {Environment.ProcessPath}.", interfaceName, e)
+                    $"Capturing on {interfaceName} needs root or CAP_NET_RAW ({e.Message}). {Privilege.Advice(capture: true)}", interfaceName, e)
                 : new NetSockException("CaptureOpenFailed", NetSockErrorKind.ResourceUnavailable, $"libpcap could not open {interfaceName}: {e.Message}", interfaceName, e);
         }
         capture._linkType = (LinkType)(int)device.LinkType;

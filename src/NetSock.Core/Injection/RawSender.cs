@@ -180,7 +180,7 @@ public sealed class RawSender : IDisposable
         catch (NetSockException e) when (e.Kind == NetSockErrorKind.PermissionDenied)
         {
             throw new NetSockException("RawPacketNoPrivilege", NetSockErrorKind.PermissionDenied,
-                $"Sending raw packets needs root or CAP_NET_RAW. Run pwsh as root (sudo), or give the program that runs it the capability: setcap cap_net_raw+ep {Environment.ProcessPath}.", family, e);
+                $"Sending raw packets needs root or CAP_NET_RAW. {Privilege.Advice()}", family, e);
         }
     }
 

@@ -101,7 +101,7 @@ public static class SocketFactory
                 SocketError.AccessDenied when type == SocketType.Dgram && protocol is 1 or 58 => new NetSockException("NetSocketPingGroupDenied", NetSockErrorKind.PermissionDenied,
                     $"Opening {what} (a ping socket) is allowed only to the groups in the sysctl net.ipv4.ping_group_range. Widen it (sysctl -w net.ipv4.ping_group_range='0 2147483647'), or open a Raw socket instead, which {NeedsPrivilege}.", family, e),
                 SocketError.AccessDenied => new NetSockException("NetSocketNoPrivilege", NetSockErrorKind.PermissionDenied,
-                    $"Opening {what} {NeedsPrivilege}. Run pwsh as root (sudo), or give the program that runs it the capability: setcap cap_net_raw+ep {Environment.ProcessPath}.", family, e),
+                    $"Opening {what} {NeedsPrivilege}. {Privilege.Advice()}", family, e),
                 SocketError.AddressFamilyNotSupported => new NetSockException("NetSocketFamilyNotSupported", NetSockErrorKind.NotSupported,
                     $"This operating system does not support the {SocketSymbols.FamilyName(family)} family ({e.Message}). AF_PACKET exists only on Linux; use InterNetwork, InterNetworkV6 or Unix.", family, e),
                 SocketError.ProtocolNotSupported or SocketError.ProtocolType or SocketError.SocketNotSupported or SocketError.InvalidArgument or SocketError.ProtocolOption =>

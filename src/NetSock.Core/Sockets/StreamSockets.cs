@@ -10,13 +10,22 @@ namespace NetSock.Sockets;
 /// </summary>
 public static class StreamSockets
 {
-    /// <summary>socket() + bind() + listen(backlog), with SO_REUSEADDR on IP sockets so a port is free again at once.</summary>
-    public static NetSocket Listen(SocketSpec spec, int backlog, SocketRegistry registry, Guid owner)
+    /// <summary>
+    /// The backlog a listener gets when none is given: as many as the kernel allows (Linux clamps listen()'s argument to
+    /// net.core.somaxconn, 4096 on current kernels), so a burst of clients waits in the queue instead of being dropped.
+    /// </summary>
+    public static int DefaultBacklog => int.MaxValue;
+
+    /// <summary>
+    /// socket() + bind() + listen(backlog), with SO_REUSEADDR on IP sockets so a port is free again at once; no
+    /// <paramref name="backlog"/> means <see cref="DefaultBacklog"/>.
+    /// </summary>
+    public static NetSocket Listen(SocketSpec spec, int? backlog, SocketRegistry registry, Guid owner)
     {
         var socket = SocketFactory.Open(spec with { Type = SocketType.Stream, ReuseAddress = spec.Family != AddressFamily.Unix }, registry, owner);
         try
         {
-            socket.Socket.Listen(backlog);
+            socket.Socket.Listen(backlog ?? DefaultBacklog);
             socket.SetState(NetSocketState.Listening);
             return socket;
         }

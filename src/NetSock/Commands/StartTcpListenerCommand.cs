@@ -35,10 +35,13 @@ public sealed class StartTcpListenerCommand : NetSockCmdlet
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
-    /// <summary>How many connections the kernel queues before accept (the seed's listen(10)).</summary>
+    /// <summary>
+    /// How many connections the kernel queues before accept (listen(backlog)); by default as many as the kernel allows
+    /// (net.core.somaxconn, 4096 on current Linux), so a burst of clients waits instead of being dropped.
+    /// </summary>
     [Parameter]
-    [ValidateRange(1, 65535)]
-    public int Backlog { get; set; } = 10;
+    [ValidateRange(1, int.MaxValue)]
+    public int? Backlog { get; set; }
 
     protected override void ProcessRecord()
     {
