@@ -5,7 +5,7 @@ namespace NetSock.Packets;
 /// <summary>
 /// The nine TCP flag bits. Prints as Scapy does, letters in bit order ('SA', 'FPU'; 'None' when no bit is set), with
 /// the number one property away (<see cref="Value"/>). Parses Scapy's letters ('S', 'SA'), names ('Syn,Ack',
-/// 'Syn, Ack'), 'None' and numbers (18, 0x12).
+/// 'Syn, Ack'), 'None' and numbers (18, 0x12). Matching: $_.Tcp.Flags -match 'S' or $_.Tcp.Flags.HasFlag('Syn').
 /// </summary>
 public readonly record struct TcpFlags(ushort Value)
 {
@@ -39,11 +39,8 @@ public readonly record struct TcpFlags(ushort Value)
     public static TcpFlags operator |(TcpFlags a, TcpFlags b) => new((ushort)(a.Value | b.Value));
     public static implicit operator TcpFlags(ushort value) => new(value);
 
-    /// <summary>Scapy's letters, e.g. 'SA' ('' when no bit is set).</summary>
+    /// <summary>Scapy's letters, e.g. 'SA' ('' when no bit is set). IPv4Flags has the same two properties, Value and Letters.</summary>
     public string Letters => Bits.Letters(Value);
-
-    /// <summary>The flags' names, e.g. 'Syn, Ack' ('None' when no bit is set).</summary>
-    public string Names => Bits.Join(Value, ", ");
 
     /// <summary>Scapy's letters, e.g. 'SA'; 'None' when no bit is set.</summary>
     public override string ToString() => Value == 0 ? "None" : Letters;

@@ -29,6 +29,9 @@ public readonly record struct IPv4Flags(byte Value)
     public static explicit operator byte(IPv4Flags flags) => flags.Value;
     public static explicit operator int(IPv4Flags flags) => flags.Value;
 
-    /// <summary>Scapy's text: 'DF', 'MF+DF'; 'None' when no bit is set.</summary>
+    /// <summary>Scapy's text, e.g. 'DF', 'MF+DF' ('' when no bit is set): the same two properties as TcpFlags, Value and Letters.</summary>
+    public string Letters => Value == 0 ? "" : Bits.Join(Value, "+");
+
+    /// <summary>Scapy's text, e.g. 'DF', 'MF+DF'; 'None' when no bit is set.</summary>
     public override string ToString() => Bits.Join(Value, "+");
 }
