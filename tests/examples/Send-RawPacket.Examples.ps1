@@ -33,7 +33,7 @@ $whatIf = ${function:Get-WhatIf}
             # The listening port answers SA (Syn, Ack); port 9, where nothing listens, RA (Rst, Ack).
             $Run.Text | Should -Match 'Number\s+Port\s+Answer\s+RoundTrip'
             $Run.Text | Should -Match '(?m)^\s+1\s+\d+\s+SA\s+\d\d:\d\d:\d\d\.\d+\s*$'
-            $Run.Text | Should -Match '(?m)^\s+2\s+9\s+Rst, Ack\s+\d\d:\d\d:\d\d\.\d+\s*$'
+            $Run.Text | Should -Match '(?m)^\s+2\s+9\s+RA\s+\d\d:\d\d:\d\d\.\d+\s*$'
             $Run.Verbose | Should -Contain 'Sent 2 packets, received 2 answers.'
             # A capture shows the RST that this host's kernel sends after the SYN/ACK.
             $server = Start-TcpListener -LocalAddress 127.0.0.1
