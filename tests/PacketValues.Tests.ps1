@@ -84,6 +84,21 @@ Describe 'Field values' {
             (New-Packet Tcp -Flags ((New-Packet Tcp -Flags 0).Tcp.Flags.ToString())).Tcp.Flags.Value | Should -Be 0 -Because "'None' reads back as no flag"
         }
 
+        It 'writes a packet''s timestamp with its fraction of a second to CSV and list columns, and keeps it a DateTimeOffset' {
+            $p = New-WebRequest
+            $p.Timestamp = [DateTimeOffset]::new(2024, 1, 2, 12, 0, 0, [TimeSpan]::Zero).AddTicks(12345)
+            $row = $p | ConvertTo-Csv | ConvertFrom-Csv
+            $row.Timestamp | Should -BeExactly '2024-01-02T12:00:00.0012345+00:00'
+            ([DateTimeOffset]$row.Timestamp).UtcTicks | Should -Be $p.Timestamp.UtcTicks
+            ($p | Select-Object Timestamp | ConvertTo-Csv | ConvertFrom-Csv).Timestamp | Should -BeExactly '2024-01-02T12:00:00.0012345+00:00'
+            ($p | Format-List Timestamp | Out-String) | Should -Match 'Timestamp : 2024-01-02T12:00:00\.0012345\+00:00'
+            $p.Timestamp | Should -BeOfType [DateTimeOffset]
+            $p.Timestamp.ToString('HH:mm:ss.ffffff') | Should -BeExactly '12:00:00.001234'
+            $p.Timestamp.ToUnixTimeMilliseconds() | Should -Be 1704196800001
+            $p.Timestamp = $null
+            $p.Timestamp | Should -BeNullOrEmpty
+        }
+
         It 'gives TCP and IPv4 flags one JSON representation' {
             $p = New-WebRequest
             $tcp = $p.Tcp | ConvertTo-Json -Compress | ConvertFrom-Json
