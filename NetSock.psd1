@@ -8,7 +8,7 @@
     Description          = 'Sockets, packet crafting, sending and sniffing for PowerShell: what Scapy, netcat and tcpdump do, with typed objects in the pipeline.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('NetSock.Format.ps1xml', 'NetSock.PacketLayer.Format.ps1xml')
+    FormatsToProcess     = @('NetSock.Format.ps1xml', 'NetSock.PacketLayer.Format.ps1xml', 'NetSock.Values.Format.ps1xml')
     # Loaded before the types file, which names NetSock.Packets.Packet as the target of deserialized packets.
     RequiredAssemblies   = @('NetSock.Core.dll')
     TypesToProcess       = @('NetSock.Types.ps1xml')

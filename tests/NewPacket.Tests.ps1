@@ -17,7 +17,7 @@ Describe 'New-Packet' {
             $p = New-Packet Tcp -sport 1234 -dport 443 -flags SA -seq 7 -ack 9 -window 1024 -chksum 0xbeef
             $p.Tcp.SourcePort | Should -Be 1234
             $p.Tcp.DestinationPort | Should -Be 443
-            "$($p.Tcp.Flags)" | Should -Be 'Syn, Ack'
+            "$($p.Tcp.Flags)" | Should -Be 'SA'
             $p.Tcp.SequenceNumber | Should -Be 7
             $p.Tcp.AcknowledgmentNumber | Should -Be 9
             $p.Tcp.WindowSize | Should -Be 1024

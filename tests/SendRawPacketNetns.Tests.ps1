@@ -148,7 +148,7 @@ Describe 'Send-RawPacket between two network namespaces' -Tag 'Root' {
             }
             $r.Count | Should -Be 1
             $r.Answered | Should -BeTrue
-            $r.Flags | Should -Match 'Rst'
+            $r.Flags | Should -Match 'R'
             $r.Ack | Should -Be 78
             $r.SourcePort | Should -Be $port
         }

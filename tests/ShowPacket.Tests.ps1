@@ -1,5 +1,6 @@
-# Pester 5 tests of Show-Packet: Scapy's show(), show2() (-Built), hexdump() (-Hex, compared with Scapy's own output
-# when Debian's python3-scapy is there) and tcpdump-like lines (-Summary) of packets read back from a pcap file.
+# Pester 5 tests of Show-Packet: Scapy's show(), show2() (-Built, values compared with Scapy's own show2() when Debian's
+# python3-scapy is there), hexdump() (-Hex, compared with Scapy's own output) and tcpdump-like lines (-Summary) of
+# packets read back from a pcap file. Every mode writes one string per line.
 
 BeforeAll {
     Import-Module $env:NETSOCK_MODULE -Force
@@ -49,17 +50,55 @@ Describe 'Show-Packet' {
             ($tcp | ForEach-Object { ($_ -split '=')[0].Trim() }) | Should -Be @((Get-PacketLayer Tcp).Name)
         }
 
-        It 'writes one multi-line string per packet, as the packets come' {
+        It 'writes one string per line, as the packets come, so Select-String finds the line' {
             $p = New-IPv4Tcp
             $out = @(Show-Packet $p)
-            $out.Count | Should -Be 1
-            $out[0] | Should -BeOfType [string]
-            (Show-Packet $p | Out-String) | Should -Match '###\[ Tcp \]###'
-            @($p, $p, $p | Show-Packet).Count | Should -Be 3
+            $out.Count | Should -Be (2 + @(Get-PacketLayer IPv4).Count + @(Get-PacketLayer Tcp).Count)
+            $out | ForEach-Object { $_ | Should -BeOfType [string]; $_ | Should -Not -Match "`n" }
+            $out[0] | Should -BeExactly '###[ IPv4 ]###'
+            @($p, $p, $p | Show-Packet).Count | Should -Be (3 * $out.Count)
+            @(Show-Packet $p | Select-String 'DestinationPort').Line | Should -BeExactly ('  DestinationPort'.PadRight(22) + ' = 80')
 
             $log = [System.Collections.Generic.List[string]]::new()
-            & { foreach ($i in 1..3) { $log.Add("made $i"); $p } } | Show-Packet | ForEach-Object { $log.Add('shown') }
-            $log -join ',' | Should -Be 'made 1,shown,made 2,shown,made 3,shown'
+            & { foreach ($i in 1..3) { $log.Add("made $i"); $p } } | Show-Packet | ForEach-Object { if ($_ -like '###*') { $log.Add("shown $_") } }
+            $log -join ',' | Should -Be 'made 1,shown ###[ IPv4 ]###,shown ###[ Tcp ]###,made 2,shown ###[ IPv4 ]###,shown ###[ Tcp ]###,made 3,shown ###[ IPv4 ]###,shown ###[ Tcp ]###'
+        }
+
+        It 'shows a payload as text when it is mostly printable, with Python''s escapes, and as hex otherwise' {
+            $get = New-IPv4Tcp | New-Packet Raw -Load "GET / HTTP/1.1`r`nHost: a'b`r`n`r`n"
+            @(Show-Packet $get)[-1] | Should -BeExactly "  Load = 'GET / HTTP/1.1\r\nHost: a\'b\r\n\r\n'"
+            $binary = New-IPv4Tcp | New-Packet Raw -Load ([byte[]](0, 1, 2, 0x41, 0xff))
+            @(Show-Packet $binary)[-1] | Should -BeExactly '  Load = 00 01 02 41 FF'
+            $get.Raw.Text | Should -BeExactly "GET / HTTP/1.1`r`nHost: a'b`r`n`r`n"
+            $get.Raw.Load[0] | Should -Be ([byte][char]'G')
+        }
+
+        It 'shows checksums in hex, the EtherType and IP protocol with their names, and flags as letters' {
+            $p = New-Packet Ethernet -Source 02:00:00:00:00:01 -Destination 02:00:00:00:00:02 |
+                New-Packet IPv4 -Source 127.0.0.1 -Destination 127.0.0.1 -Flags DF | New-Packet Tcp -DestinationPort 80 -Flags PA
+            $lines = @(Show-Packet $p -Built)
+            $lines | Should -Contain '  Type        = 0x0800 (IPv4)'
+            $lines | Should -Contain '  Source      = 02:00:00:00:00:01'
+            $lines | Should -Contain ('  Protocol'.PadRight(22) + ' = 6 (Tcp)')
+            $lines | Should -Contain ('  Flags'.PadRight(22) + ' = DF')
+            $lines | Should -Contain ('  Flags'.PadRight(22) + ' = PA')
+            $lines | Should -Contain ('  Checksum'.PadRight(22) + (' = 0x{0:x4}' -f $p.Rebuilt().IPv4.Checksum))
+            $lines | Should -Contain ('  Checksum'.PadRight(22) + (' = 0x{0:x4}' -f $p.Rebuilt().Tcp.Checksum))
+        }
+
+        It 'writes the values Scapy''s show2() writes for the same bytes' {
+            if ($NoScapy) { Set-ItResult -Skipped -Because $NoScapy; return }
+            $p = New-Packet Ethernet -Source 02:00:00:00:00:01 -Destination 02:00:00:00:00:02 |
+                New-Packet IPv4 -Source 127.0.0.1 -Destination 127.0.0.1 -Flags DF | New-Packet Tcp -DestinationPort 80 -Flags PA |
+                New-Packet Raw -Load "GET / HTTP/1.1`r`n`r`n"
+            $script = 'import sys; from scapy.all import Ether; sys.stdout.write(Ether(bytes.fromhex(sys.argv[1])).show2(dump=True))'
+            $scapy = @(& $Python -c $script $p.Hex 2>$null)
+            $LASTEXITCODE | Should -Be 0
+            # Scapy's names for NetSock's (its aliases), in the order both print them; the load and flags are written alike.
+            $theirs = @($scapy | Where-Object { $_ -match '^\s+(chksum|flags|load)\s+= (.*)$' } | ForEach-Object { $Matches[2].Trim() })
+            $ours = @(Show-Packet $p -Built | Where-Object { $_ -match '^  (Checksum|Flags|Load)\s+= (.*)$' } | ForEach-Object { $Matches[2] })
+            $ours | Should -Be $theirs
+            $theirs | Should -Be @('DF', ('0x{0:x4}' -f $p.Rebuilt().IPv4.Checksum), 'PA', ('0x{0:x4}' -f $p.Rebuilt().Tcp.Checksum), "'GET / HTTP/1.1\r\n\r\n'")
         }
 
         It 'ends a malformed packet with the reason' {
@@ -79,11 +118,11 @@ Describe 'Show-Packet' {
             $tcpAt = [array]::IndexOf($lines, '###[ Tcp ]###')
             $ipChecksum = $lines[1..($tcpAt - 1)] | Where-Object { $_ -match '^  Checksum\s+= ' }
             $tcpChecksum = $lines[($tcpAt + 1)..($lines.Count - 1)] | Where-Object { $_ -match '^  Checksum\s+= ' }
-            $ipChecksum | Should -Match "= $($built.IPv4.Checksum)$"
-            $tcpChecksum | Should -Match "= $($built.Tcp.Checksum)$"
+            $ipChecksum | Should -Match ("= 0x{0:x4}$" -f $built.IPv4.Checksum)
+            $tcpChecksum | Should -Match ("= 0x{0:x4}$" -f $built.Tcp.Checksum)
             $built.IPv4.Checksum | Should -Be 0x7ccd   # Scapy: IP(src='127.0.0.1', dst='127.0.0.1')/TCP() has chksum 0x7ccd
             $lines | Should -Contain ('  TotalLength'.PadRight(22) + ' = 40')
-            $lines | Should -Contain ('  Protocol'.PadRight(22) + ' = 6')
+            $lines | Should -Contain ('  Protocol'.PadRight(22) + ' = 6 (Tcp)')
             $p.IPv4.Checksum | Should -BeNullOrEmpty -Because 'showing the built packet leaves the packet unchanged'
         }
 
@@ -105,8 +144,10 @@ Describe 'Show-Packet' {
             $script:Hello = New-Packet IPv4 -Source 127.0.0.1 -Destination 127.0.0.1 | New-Packet Udp | New-Packet Raw -Load 'hello'
         }
 
-        It 'matches the hexdump Scapy printed for the same packet' {
-            Show-Packet $Hello -Hex | Should -BeExactly $Golden
+        It 'matches the hexdump Scapy printed for the same packet, a string per line' {
+            $lines = @(Show-Packet $Hello -Hex)
+            $lines.Count | Should -Be 3
+            $lines -join "`n" | Should -BeExactly $Golden
         }
 
         It 'matches Scapy''s hexdump() of the same bytes, run now, character for character' {
@@ -120,7 +161,7 @@ Describe 'Show-Packet' {
             $scapy = @(Get-ScapyHexdump ($packets | ForEach-Object { , $_.Bytes }))
             $scapy.Count | Should -Be $packets.Count
             for ($i = 0; $i -lt $packets.Count; $i++) {
-                Show-Packet $packets[$i] -Hex | Should -BeExactly $scapy[$i] -Because "hexdump of $([Convert]::ToHexString($packets[$i].Bytes))"
+                (Show-Packet $packets[$i] -Hex) -join "`n" | Should -BeExactly $scapy[$i] -Because "hexdump of $([Convert]::ToHexString($packets[$i].Bytes))"
             }
         }
     }

@@ -74,7 +74,7 @@ public class PacketTextTests
             "  Checksum             = auto\n" +
             "  Source               = 127.0.0.1\n" +
             "  Destination          = 127.0.0.1\n" +
-            "  Options              =\n" +
+            "  Options              = ''\n" +
             "###[ Tcp ]###\n" +
             "  SourcePort           = 20\n" +
             "  DestinationPort      = 80\n" +
@@ -82,7 +82,7 @@ public class PacketTextTests
             "  AcknowledgmentNumber = 0\n" +
             "  DataOffset           = auto\n" +
             "  Reserved             = 0\n" +
-            "  Flags                = Syn\n" +
+            "  Flags                = S\n" +
             "  WindowSize           = 8192\n" +
             "  Checksum             = auto\n" +
             "  UrgentPointer        = 0\n" +
@@ -93,15 +93,15 @@ public class PacketTextTests
     [Fact]
     public void ShowOfTheRebuiltPacketHasTheComputedValues()
     {
-        // IP(src='127.0.0.1', dst='127.0.0.1')/TCP(): show2() gives ihl 5, len 40, proto 6, chksum 0x7ccd, dataofs 5, chksum 0x917c.
+        // IP(src='127.0.0.1', dst='127.0.0.1')/TCP(): show2() gives ihl 5, len 40, proto tcp, chksum 0x7ccd, dataofs 5, chksum 0x917c.
         string text = PacketText.Show(IPv4Tcp().Rebuilt());
         Assert.DoesNotContain("auto", text);
         Assert.Contains("\n  InternetHeaderLength = 5\n", text);
         Assert.Contains("\n  TotalLength          = 40\n", text);
-        Assert.Contains("\n  Protocol             = 6\n", text);
-        Assert.Contains("\n  Checksum             = " + 0x7ccd + "\n", text);
+        Assert.Contains("\n  Protocol             = 6 (Tcp)\n", text);
+        Assert.Contains("\n  Checksum             = 0x7ccd\n", text);
         Assert.Contains("\n  DataOffset           = 5\n", text);
-        Assert.Contains("\n  Checksum             = " + 0x917c + "\n", text);
+        Assert.Contains("\n  Checksum             = 0x917c\n", text);
     }
 
     [Fact]
@@ -112,11 +112,58 @@ public class PacketTextTests
             "###[ Ethernet ]###\n" +
             "  Destination = 02:00:00:00:00:02\n" +
             "  Source      = 02:00:00:00:00:01\n" +
-            "  Type        = 2048\n" +
+            "  Type        = 0x0800 (IPv4)\n" +
             "###[ Raw ]###\n" +
-            "  Load = 4500001C0001\n" +
+            "  Load = 45 00 00 1C 00 01\n" +
             "Malformed: IPv4 header truncated: 6 of 20 bytes",
             PacketText.Show(cut));
+    }
+
+    [Fact]
+    public void ShowWritesWhatScapysShow2Writes()
+    {
+        // (Ether(dst='02:00:00:00:00:02', src='02:00:00:00:00:01')/IP(src='127.0.0.1', dst='127.0.0.1', flags='DF')
+        //  /TCP(flags='PA')/'GET / HTTP/1.1\r\n\r\n').show2() gives type IPv4, flags DF, proto tcp, chksum 0x3cbb,
+        //  flags PA, chksum 0xb2b3 and load 'GET / HTTP/1.1\r\n\r\n'.
+        var p = Packet.FromLayers(new Layer[]
+        {
+            new Ethernet { Destination = MacAddress.Parse("02:00:00:00:00:02"), Source = MacAddress.Parse("02:00:00:00:00:01") },
+            new IPv4 { Source = Lo, Destination = Lo, Flags = IPv4Flags.DF },
+            new Tcp { Flags = TcpFlags.Parse("PA") },
+            new Raw { Load = "GET / HTTP/1.1\r\n\r\n"u8.ToArray() },
+        }).Rebuilt();
+        string[] lines = PacketText.Show(p).Split('\n');
+        Assert.Contains("  Type        = 0x0800 (IPv4)", lines);
+        Assert.Contains("  Flags                = DF", lines);
+        Assert.Contains("  Protocol             = 6 (Tcp)", lines);
+        Assert.Contains("  Checksum             = 0x3cbb", lines);
+        Assert.Contains("  Flags                = PA", lines);
+        Assert.Contains("  Checksum             = 0xb2b3", lines);
+        Assert.Equal(@"  Load = 'GET / HTTP/1.1\r\n\r\n'", lines[^1]);
+    }
+
+    [Theory]
+    [InlineData("", "''")]
+    [InlineData("68 69", "'hi'")]
+    [InlineData("27 5C 09 00 41", @"'\'\\\t\x00A'")]                   // Python's escapes: quote, backslash, tab, other bytes as \xNN
+    [InlineData("48 54 54 50 C3 A9 0D 0A", @"'HTTP\xc3\xa9\r\n'")]     // 6 of 8 printable: still text
+    [InlineData("00 01 02 41", "00 01 02 41")]                           // 1 of 4 printable: hex
+    [InlineData("47 45 00 00 00", "47 45 00 00 00")]                     // 2 of 5: hex
+    public void BytesShowAsTextWhenMostlyPrintableAndAsHexOtherwise(string hex, string shown) =>
+        Assert.Equal(shown, PacketText.ShowBytes(Convert.FromHexString(hex.Replace(" ", ""))));
+
+    [Fact]
+    public void FieldsThatNameTheProtocolAboveShowItsName()
+    {
+        var arp = Packet.Dissect(Convert.FromHexString("ffffffffffff02000000000108060001080006040001020000000001c6120002000000000000c6120001"));
+        string text = PacketText.Show(arp);
+        Assert.Contains("\n  Type        = 0x0806 (Arp)\n", text);
+        Assert.Contains("\n  ProtocolType          = 0x0800 (IPv4)\n", text);
+        Assert.Contains("\n  SenderHardwareAddress = 02:00:00:00:00:01\n", text);
+        var v6 = Packet.FromLayers(new Layer[] { new IPv6 { Source = IPAddress.IPv6Loopback, Destination = IPAddress.IPv6Loopback }, new Udp() }).Rebuilt();
+        Assert.Contains("\n  NextHeader    = 17 (Udp)\n", PacketText.Show(v6));
+        var unknown = Packet.FromLayers(new Layer[] { new IPv4 { Source = Lo, Destination = Lo, Protocol = 253 } });
+        Assert.Contains("\n  Protocol             = 253\n", PacketText.Show(unknown));
     }
 
     [Fact]

@@ -474,6 +474,7 @@ public sealed class TsharkAgreementTests : IClassFixture<TsharkCorpusFixture>
         bool b => b ? "1" : "0",
         Enum e => Convert.ToUInt64(e, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
         TcpFlags f => f.Value.ToString(CultureInfo.InvariantCulture),
+        NetSock.Packets.Layers.IPv4Flags f => f.Value.ToString(CultureInfo.InvariantCulture),
         IPAddress a => a.ToString().ToLowerInvariant(),
         MacAddress m => m.ToString().Replace(":", "").ToLowerInvariant(),
         byte[] bytes => Convert.ToHexString(bytes).ToLowerInvariant(),

@@ -30,10 +30,10 @@ $whatIf = ${function:Get-WhatIf}
     }
     2 = @{ Root = $true; Assert = {
             param($Run)
-            # The listening port answers Syn, Ack; port 9, where nothing listens, Rst, Ack.
+            # The listening port answers SA (Syn, Ack); port 9, where nothing listens, RA (Rst, Ack).
             $Run.Text | Should -Match 'Number\s+Port\s+Answer\s+RoundTrip'
-            $Run.Text | Should -Match '(?m)^\s+1\s+\d+\s+Syn, Ack\s+\d\d:\d\d:\d\d\.\d+\s*$'
-            $Run.Text | Should -Match '(?m)^\s+2\s+9\s+Rst, Ack\s+\d\d:\d\d:\d\d\.\d+\s*$'
+            $Run.Text | Should -Match '(?m)^\s+1\s+\d+\s+SA\s+\d\d:\d\d:\d\d\.\d+\s*$'
+            $Run.Text | Should -Match '(?m)^\s+2\s+9\s+RA\s+\d\d:\d\d:\d\d\.\d+\s*$'
             $Run.Verbose | Should -Contain 'Sent 2 packets, received 2 answers.'
             # A capture shows the RST that this host's kernel sends after the SYN/ACK.
             $server = Start-TcpListener -LocalAddress 127.0.0.1
@@ -46,8 +46,8 @@ $whatIf = ${function:Get-WhatIf}
             }
             finally { $server | Close-NetSocket }
             $seen.Count | Should -Be 3
-            "$($seen[1].Tcp.Flags)" | Should -Be 'Syn, Ack'
-            "$($seen[2].Tcp.Flags)" | Should -Match 'Rst'
+            "$($seen[1].Tcp.Flags)" | Should -Be 'SA'
+            "$($seen[2].Tcp.Flags)" | Should -Match 'R'
             $seen[2].Tcp.SourcePort | Should -Be 40000
         }
     }

@@ -12,22 +12,24 @@
             $ipv4 | Should -Match '(?m)^\s+Destination\s+= 127\.0\.0\.1\s*$'
             $ipv4 | Should -Match '(?m)^\s+TimeToLive\s+= 64\s*$' -Because 'a field with a value shows it'
             $text | Should -Match '(?m)^\s+DestinationPort\s+= 80\s*$'
-            $text | Should -Match '(?m)^\s+Load\s+= 6869\s*$' -Because "the Raw layer holds 'hi'"
+            $text | Should -Match "(?m)^\s+Load\s+= 'hi'\s*$" -Because "the Raw layer holds 'hi', shown as text"
+            $text | Should -Match '(?m)^\s+Flags\s+= S\s*$' -Because 'TCP flags show as letters'
+            @($Run.Output).Count | Should -Be @($Run.Output | Where-Object { "$_" -notmatch "`n" }).Count -Because 'each line is a string of its own' 
         }
     }
     2 = @{ Assert = {
             param($Run)
-            $text = $Run.Output[0]
+            $text = @($Run.Output | Where-Object { $_ -is [string] }) -join "`n"
             $text | Should -Match '(?m)^\s+TotalLength\s+= 40\s*$'
-            $text | Should -Match '(?m)^\s+Protocol\s+= 6\s*$'
+            $text | Should -Match '(?m)^\s+Protocol\s+= 6 \(Tcp\)\s*$'
             $text | Should -Match '(?m)^\s+Source\s+= 127\.0\.0\.1\s*$'
             $text | Should -Not -Match '= auto' -Because 'every auto field has its built value'
             # The checksums of IP(src='127.0.0.1', dst='127.0.0.1', id=1, ttl=64)/TCP(sport=20, dport=80, flags='S', window=8192),
             # computed outside NetSock: 0x7CCD over the IPv4 header, 0x917C over the pseudo-header and TCP header.
             $checksums = @($Run.Output | Where-Object { $_ -is [Microsoft.PowerShell.Commands.MatchInfo] })
             $checksums.Count | Should -Be 2 -Because 'the second line picks the two checksum lines'
-            $checksums[0].Line | Should -Match '^\s+Checksum\s+= 31949$'
-            $checksums[1].Line | Should -Match '^\s+Checksum\s+= 37244$'
+            $checksums[0].Line | Should -Match '^\s+Checksum\s+= 0x7ccd$'
+            $checksums[1].Line | Should -Match '^\s+Checksum\s+= 0x917c$'
         }
     }
     3 = @{ Assert = {
@@ -53,12 +55,12 @@
     }
     5 = @{ Assert = {
             param($Run)
-            @($Run.Output).Count | Should -Be 2
-            $show = "$($Run.Output[0])".TrimEnd()
+            $show = (@($Run.Output)[0..(@($Run.Output).Count - 2)] -join "`n").TrimEnd()
             @([regex]::Matches($show, '(?m)^###\[ (\w+) \]###$') | ForEach-Object { $_.Groups[1].Value }) | Should -Be @('Ethernet', 'Raw')
-            $show | Should -Match '(?m)^\s+Load\s+= 4500001C0001\s*$' -Because 'the six bytes left are the Raw layer'
+            $show | Should -Match '(?m)^\s+Type\s+= 0x0800 \(IPv4\)\s*$'
+            $show | Should -Match '(?m)^\s+Load\s+= 45 00 00 1C 00 01\s*$' -Because 'the six bytes left are the Raw layer, in hex as they are not text'
             $show | Should -Match 'Malformed: IPv4 header truncated: 6 of 20 bytes$'
-            "$($Run.Output[1])".TrimEnd() | Should -Match '\[malformed: IPv4 header truncated: 6 of 20 bytes\]$'
+            "$(@($Run.Output)[-1])".TrimEnd() | Should -Match '\[malformed: IPv4 header truncated: 6 of 20 bytes\]$'
         }
     }
 }

@@ -33,6 +33,7 @@ internal static class FieldConversion
                     return parse.Invoke(null, new object[] { text });
             }
             if (target == typeof(TcpFlags)) return (TcpFlags)Convert.ToUInt16(value, CultureInfo.InvariantCulture);
+            if (target == typeof(Layers.IPv4Flags)) return (Layers.IPv4Flags)Convert.ToByte(value, CultureInfo.InvariantCulture);
             if (target.IsEnum) return Enum.ToObject(target, Convert.ChangeType(value, Enum.GetUnderlyingType(target), CultureInfo.InvariantCulture));
             return Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
         }

@@ -11,8 +11,8 @@ public static class PacketText
 {
     /// <summary>
     /// Scapy's show(): for each layer a <c>###[ Name ]###</c> header, then one line per field in wire order, the names
-    /// padded to the layer's longest, an unset auto field shown as <c>auto</c>. A malformed packet ends with the reason.
-    /// For show2(), give the packet's <see cref="Packet.Rebuilt"/>.
+    /// padded to the layer's longest, an unset auto field shown as <c>auto</c>, each value as <see cref="ShowValue"/>
+    /// writes it. A malformed packet ends with the reason. For show2(), give the packet's <see cref="Packet.Rebuilt"/>.
     /// </summary>
     public static string Show(Packet packet)
     {
@@ -25,11 +25,7 @@ public static class PacketText
             var fields = layer.GetInfo().Fields;
             int width = fields.Count == 0 ? 0 : fields.Max(f => f.Name.Length);
             foreach (var field in fields)
-            {
-                object? value = field.GetValue(layer);
-                string shown = field.IsAuto && value is null ? "auto" : Layer.FormatValue(value);
-                text.Append('\n').Append(("  " + field.Name.PadRight(width) + " = " + shown).TrimEnd());
-            }
+                text.Append('\n').Append(("  " + field.Name.PadRight(width) + " = " + ShowValue(layer, field)).TrimEnd());
         }
         if (packet.IsMalformed && packet.MalformedReason is { } reason)
         {
@@ -37,6 +33,68 @@ public static class PacketText
             text.Append("Malformed: ").Append(reason);
         }
         return text.ToString();
+    }
+
+    /// <summary>
+    /// A field's value as show() writes it, as Scapy's show() does: <c>auto</c> for an unset auto field; a checksum in
+    /// hex (<c>0xb9cd</c>); a field that names the protocol above (Scapy's type, ptype, proto, nh) with the name of the
+    /// layer it selects (<c>0x0800 (IPv4)</c>, <c>6 (Tcp)</c>); bytes as <see cref="ShowBytes"/>; anything else as its text
+    /// (flags as letters, MACs as 02:00:00:00:00:01).
+    /// </summary>
+    public static string ShowValue(Layer layer, PacketField field)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(field);
+        object? value = field.GetValue(layer);
+        if (value is null) return field.IsAuto ? "auto" : "";
+        if (value is byte[] bytes) return ShowBytes(bytes);
+        if (value is byte or ushort or uint)
+        {
+            ulong number = Convert.ToUInt64(value, CultureInfo.InvariantCulture);
+            string digits = "x" + (value is byte ? 2 : value is ushort ? 4 : 8).ToString(CultureInfo.InvariantCulture);
+            if (field.Name.EndsWith("Checksum", StringComparison.Ordinal))
+                return "0x" + number.ToString(digits, CultureInfo.InvariantCulture);
+            if (value is ushort && field.Alias is "type" or "ptype" or "proto")
+                return "0x" + number.ToString(digits, CultureInfo.InvariantCulture) + LayerNamed(layer, typeof(Layers.Ethernet), (int)number);
+            if (value is byte && field.Alias is "proto" or "nh")
+                return number.ToString(CultureInfo.InvariantCulture) + LayerNamed(layer, typeof(Layers.IPv4), (int)number);
+        }
+        return Layer.FormatValue(value);
+    }
+
+    // " (Name)" of the layer that the selector value puts above this layer (or above the usual carrier of such values), else "".
+    private static string LayerNamed(Layer layer, Type carrier, int selector) =>
+        (LayerRegistry.UpperFor(layer.GetType(), selector) ?? LayerRegistry.UpperFor(carrier, selector)
+            ?? (carrier == typeof(Layers.IPv4) ? LayerRegistry.UpperFor(typeof(Layers.IPv6), selector) : null)) is { } upper
+            ? $" ({LayerRegistry.Of(upper).Name})" : "";
+
+    /// <summary>
+    /// Bytes as show() writes them: quoted text when at least three in four are printable ASCII (tabs and line ends
+    /// included), with Python's escapes for the rest (<c>'GET / HTTP/1.1\r\n'</c>, <c>\x00</c>, <c>\'</c>); otherwise
+    /// hex pairs (<c>00 01 02</c>); <c>''</c> when there are none.
+    /// </summary>
+    public static string ShowBytes(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (bytes.Length == 0) return "''";
+        int printable = bytes.Count(b => b is >= 0x20 and <= 0x7E or (byte)'\t' or (byte)'\r' or (byte)'\n');
+        if (printable * 4 < bytes.Length * 3)
+            return string.Join(' ', bytes.Select(b => b.ToString("X2", CultureInfo.InvariantCulture)));
+        var text = new StringBuilder(bytes.Length + 2).Append('\'');
+        foreach (byte b in bytes)
+        {
+            text.Append(b switch
+            {
+                (byte)'\\' => "\\\\",
+                (byte)'\'' => "\\'",
+                (byte)'\t' => "\\t",
+                (byte)'\r' => "\\r",
+                (byte)'\n' => "\\n",
+                >= 0x20 and <= 0x7E => ((char)b).ToString(),
+                _ => "\\x" + b.ToString("x2", CultureInfo.InvariantCulture),
+            });
+        }
+        return text.Append('\'').ToString();
     }
 
     /// <summary>

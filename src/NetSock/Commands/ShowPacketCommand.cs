@@ -4,8 +4,8 @@ using NetSock.Packets;
 namespace NetSock.Commands;
 
 /// <summary>
-/// A packet as text, one string per packet as it arrives: Scapy's show() by default, show2() with -Built (lengths
-/// and checksums computed), hexdump() with -Hex, or a tcpdump-like line with -Summary.
+/// A packet as text, one string per line, written as each packet arrives: Scapy's show() by default, show2() with
+/// -Built (lengths and checksums computed), hexdump() with -Hex, or a tcpdump-like line with -Summary.
 /// </summary>
 [Cmdlet(VerbsCommon.Show, "Packet", DefaultParameterSetName = ShowSet)]
 [OutputType(typeof(string))]
@@ -36,13 +36,16 @@ public sealed class ShowPacketCommand : NetSockCmdlet
     {
         try
         {
-            WriteObject(ParameterSetName switch
+            string text = ParameterSetName switch
             {
                 BuiltSet => PacketText.Show(Packet.Rebuilt()),
                 HexSet => PacketText.Hexdump(Packet.GetBytes()),
                 SummarySet => PacketText.Line(Packet),
                 _ => PacketText.Show(Packet),
-            });
+            };
+            // A string per line, as Get-Content gives a file: Select-String and -match find the line they match.
+            foreach (string line in text.Split('\n'))
+                WriteObject(line);
         }
         catch (NetSockException e)
         {

@@ -102,6 +102,7 @@ public sealed class ScapyCorpusTests : IClassFixture<ScapyCorpusFixture>
         null => null,
         byte[] bytes => Convert.ToHexString(bytes).ToLowerInvariant(),
         TcpFlags flags => flags.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        NetSock.Packets.Layers.IPv4Flags flags => flags.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
         Enum e => Convert.ToInt64(e).ToString(System.Globalization.CultureInfo.InvariantCulture),
         IPAddress or MacAddress => value.ToString()!.ToLowerInvariant(),
         IConvertible c => c.ToInt64(System.Globalization.CultureInfo.InvariantCulture).ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -56,6 +56,7 @@ public static class ScapySpec
         if (type == typeof(IPAddress)) return IPAddress.Parse((string)value);
         if (type == typeof(MacAddress)) return MacAddress.Parse((string)value);
         if (type == typeof(TcpFlags)) return value is string s ? TcpFlags.Parse(s) : new TcpFlags((ushort)(long)value);
+        if (type == typeof(NetSock.Packets.Layers.IPv4Flags)) return value is string f ? NetSock.Packets.Layers.IPv4Flags.Parse(f) : new NetSock.Packets.Layers.IPv4Flags((byte)(long)value);
         if (type == typeof(byte[])) return value is string str ? Encoding.ASCII.GetBytes(str) : value;
         if (type == typeof(TcpOption[])) return ((List<object>)value).Select(o => TcpOption.Parse((string)o)).ToArray();
         if (type.IsEnum) return Enum.ToObject(type, value is string e ? Enum.Parse(type, e, true) : value);

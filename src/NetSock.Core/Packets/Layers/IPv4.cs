@@ -3,16 +3,6 @@ using System.Net;
 
 namespace NetSock.Packets.Layers;
 
-/// <summary>The IPv4 flags (RFC 791 and RFC 3514's evil bit).</summary>
-[Flags]
-public enum IPv4Flags : byte
-{
-    None = 0,
-    MF = 1,
-    DF = 2,
-    Evil = 4,
-}
-
 /// <summary>IPv4 header (RFC 791) with options kept as bytes.</summary>
 [Layer("IPv4", "Internet Protocol version 4", Aliases = new[] { "IP" })]
 [Bind(typeof(Ethernet), 0x0800)]
@@ -31,7 +21,7 @@ public sealed class IPv4 : IPLayer
     private ushort? _totalLength;
     private const string UseIPv6 = " Use an IPv6 layer for IPv6 addresses.";
     private ushort _id = 1;
-    private IPv4Flags _flags;
+    private byte _flags;   // the bits, not an IPv4Flags: a one-byte struct field here was seen sharing memory with Layer._version on .NET 10.0.12
     private ushort _fragmentOffset;
     private byte _ttl = 64;
     private byte? _protocol;
@@ -56,7 +46,7 @@ public sealed class IPv4 : IPLayer
     public ushort Identification { get => _id; set => Set(ref _id, value); }
 
     [Field("Flags: DF, MF, Evil (3 bits)", Alias = "flags")]
-    public IPv4Flags Flags { get => _flags; set { CheckBits(nameof(Flags), (byte)value, 3); Set(ref _flags, value); } }
+    public IPv4Flags Flags { get => new(_flags); set { CheckBits(nameof(Flags), value.Value, 3); Set(ref _flags, value.Value); } }
 
     [Field("Fragment offset in 8-byte units (13 bits)", Alias = "frag")]
     public ushort FragmentOffset { get => _fragmentOffset; set { CheckBits(nameof(FragmentOffset), value, 13); Set(ref _fragmentOffset, value); } }
@@ -85,7 +75,7 @@ public sealed class IPv4 : IPLayer
     /// </summary>
     protected internal override Answer AnswersSent(Layer sent, AnswerContext context)
     {
-        bool fragment = _fragmentOffset > 0 || _flags.HasFlag(IPv4Flags.MF);
+        bool fragment = _fragmentOffset > 0 || Flags.HasFlag(IPv4Flags.MF);
         if (_fragmentOffset > 0 || (fragment && sent is IPv4 s && _id == s._id && EffectiveSource.Equals(s.EffectiveSource))) return Answer.No;
         return base.AnswersSent(sent, context);
     }
@@ -107,7 +97,7 @@ public sealed class IPv4 : IPLayer
         _totalLength = BinaryPrimitives.ReadUInt16BigEndian(data[2..]);
         _id = BinaryPrimitives.ReadUInt16BigEndian(data[4..]);
         ushort flagsFrag = BinaryPrimitives.ReadUInt16BigEndian(data[6..]);
-        _flags = (IPv4Flags)(flagsFrag >> 13);
+        _flags = (byte)(flagsFrag >> 13);
         _fragmentOffset = (ushort)(flagsFrag & 0x1FFF);
         _ttl = data[8];
         _protocol = data[9];
@@ -135,7 +125,7 @@ public sealed class IPv4 : IPLayer
         header[1] = _tos;
         BinaryPrimitives.WriteUInt16BigEndian(header[2..], _totalLength ?? (ushort)(header.Length + payload.Length));
         BinaryPrimitives.WriteUInt16BigEndian(header[4..], _id);
-        BinaryPrimitives.WriteUInt16BigEndian(header[6..], (ushort)(((int)_flags << 13) | _fragmentOffset));
+        BinaryPrimitives.WriteUInt16BigEndian(header[6..], (ushort)((_flags << 13) | _fragmentOffset));
         header[8] = _ttl;
         header[9] = _protocol!.Value;
         _source!.TryWriteBytes(header[12..], out _);
@@ -148,7 +138,7 @@ public sealed class IPv4 : IPLayer
 
     /// <summary>"IP 198.18.0.1 > 198.18.0.2 ttl 64", and for a fragment tcpdump's "frag id:length@offset" (+ when more follow).</summary>
     public override string Summary => $"IP {_source?.ToString() ?? "auto"} > {_destination} ttl {_ttl}" +
-        (_fragmentOffset > 0 || _flags.HasFlag(IPv4Flags.MF)
-            ? $" frag {_id}:{(_totalLength is { } total ? (total - HeaderLength).ToString(System.Globalization.CultureInfo.InvariantCulture) : "auto")}@{_fragmentOffset * 8}{(_flags.HasFlag(IPv4Flags.MF) ? "+" : "")}"
+        (_fragmentOffset > 0 || Flags.HasFlag(IPv4Flags.MF)
+            ? $" frag {_id}:{(_totalLength is { } total ? (total - HeaderLength).ToString(System.Globalization.CultureInfo.InvariantCulture) : "auto")}@{_fragmentOffset * 8}{(Flags.HasFlag(IPv4Flags.MF) ? "+" : "")}"
             : "");
 }

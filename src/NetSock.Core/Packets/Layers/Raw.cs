@@ -8,6 +8,9 @@ public abstract class BytesLayer : Layer
     [Field("The bytes", Alias = "load")]
     public byte[] Load { get => _load; set => Set(ref _load, value ?? Array.Empty<byte>()); }
 
+    /// <summary>The bytes as UTF-8 text, beside them for reading (an invalid sequence reads as U+FFFD).</summary>
+    public string Text => System.Text.Encoding.UTF8.GetString(_load);
+
     protected internal override int HeaderLength => _load.Length;
 
     /// <summary>Payload bytes do not decide whether a packet answers (Scapy's Raw.answers): the layers below have.</summary>
