@@ -267,6 +267,19 @@ Describe 'Receive-Datagram' {
             (Receive-Datagram -Socket $server -Timeout 5).Text | Should -Be 'still there'
         }
 
+        It 'refuses a TCP <Kind> socket with DatagramSocketIsStream, saying what to use instead' -ForEach @(
+            @{ Kind = 'listening'; Says = 'Receive-TcpConnection' }
+            @{ Kind = 'connected'; Says = 'Receive-SocketData' }
+        ) {
+            $l = Start-TcpListener
+            $s = if ($Kind -eq 'listening') { $l } else { Connect-TcpEndpoint 127.0.0.1 $l.LocalPort -Timeout 5 }
+            { Receive-Datagram -Socket $s -Timeout 1 } | Should -Throw -ErrorId "DatagramSocketIsStream,$Cmd"
+            "$($Error[0].CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+            $Error[0].Exception.Message | Should -Match "Socket $($s.Id) is a stream \(TCP\) socket.*$Says"
+            $Error[0].Exception.Message | Should -Not -Match 'errno'
+            Get-NetSocket | Close-NetSocket
+        }
+
         It 'says a closed -Socket is closed' {
             $server = New-NetSocket AF_INET SOCK_DGRAM -LocalPort 0
             $server | Close-NetSocket
