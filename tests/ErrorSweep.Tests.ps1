@@ -47,6 +47,7 @@ BeforeDiscovery {
         @{ Name = 'Connect-TcpEndpoint -Path a directory'; Run = { param($Ctx) Connect-TcpEndpoint -Path $Ctx.Dir -Timeout 5 }; ErrorId = 'NetSocketPathIsDirectory'; Category = 'InvalidArgument' }
         @{ Name = 'Connect-TcpEndpoint -Path a FIFO'; Run = { param($Ctx) Connect-TcpEndpoint -Path $Ctx.Fifo -Timeout 5 }; ErrorId = 'NetSocketPathNotSocket'; Category = 'InvalidArgument' }
         @{ Name = 'Connect-TcpEndpoint -Path a socket file nobody listens on'; Run = { param($Ctx) Connect-TcpEndpoint -Path $Ctx.Stale -Timeout 5 }; ErrorId = 'NetSocketConnectionRefused'; Category = 'ConnectionError'; Says = 'Nothing listens on the Unix socket' }
+        @{ Name = 'Connect-TcpEndpoint -Path a datagram socket'; Run = { param($Ctx) $d = New-NetSocket AF_UNIX SOCK_DGRAM -Path "$($Ctx.Base)/d.sock"; try { Connect-TcpEndpoint -Path "$($Ctx.Base)/d.sock" -Timeout 5 } finally { Close-NetSocket $d } }; ErrorId = 'NetSocketPathWrongType'; Category = 'InvalidArgument'; Says = 'Send-Datagram -Path' }
         @{ Name = 'Connect-TcpEndpoint to a host name over 255 characters'; Run = { param($Ctx) Connect-TcpEndpoint $Ctx.LongHost 80 -Timeout 5 }; ErrorId = 'NetSocketNameTooLong'; Category = 'InvalidArgument'; Says = 'at most 255' }
         @{ Name = 'Connect-TcpEndpoint to a port nobody listens on'; Run = { param($Ctx) Connect-TcpEndpoint 127.0.0.1 $Ctx.ClosedPort -Timeout 5 }; ErrorId = 'NetSocketConnectionRefused'; Category = 'ConnectionError' }
         @{ Name = 'Connect-TcpEndpoint -Path a socket the user may not write'; Run = { param($Ctx) Connect-TcpEndpoint -Path $Ctx.LockedStream -Timeout 5 }; ErrorId = 'NetSocketPathAccessDenied'; Category = 'PermissionDenied'; As = 'NonRoot' }
@@ -64,6 +65,7 @@ BeforeDiscovery {
 
         # Send-Datagram
         @{ Name = 'Send-Datagram -Path a regular file'; Run = { param($Ctx) Send-Datagram -Path $Ctx.File 'x' }; ErrorId = 'NetSocketPathNotSocket'; Category = 'InvalidArgument'; Says = 'not a Unix socket' }
+        @{ Name = 'Send-Datagram -Path a stream socket'; Run = { param($Ctx) $l = Start-TcpListener -Path "$($Ctx.Base)/s.sock"; try { Send-Datagram -Path "$($Ctx.Base)/s.sock" 'x' } finally { Close-NetSocket $l } }; ErrorId = 'NetSocketPathWrongType'; Category = 'InvalidArgument'; Says = 'Connect-TcpEndpoint -Path' }
         @{ Name = 'Send-Datagram -Path over the sun_path limit'; Run = { param($Ctx) Send-Datagram -Path $Ctx.LongPath 'x' }; ErrorId = 'NetSocketPathTooLong'; Category = 'InvalidArgument' }
         @{ Name = 'Send-Datagram to a host name over 255 characters'; Run = { param($Ctx) Send-Datagram $Ctx.LongHost 9 'x' }; ErrorId = 'NetSocketNameTooLong'; Category = 'InvalidArgument' }
         @{ Name = 'Send-Datagram -Socket a TCP socket'; Run = { $l = Start-TcpListener; try { Send-Datagram -Socket $l -ComputerName 127.0.0.1 -Port 9 'x' } finally { Close-NetSocket $l } }; ErrorId = 'DatagramSocketIsStream'; Category = 'InvalidArgument'; Says = 'Receive-TcpConnection' }

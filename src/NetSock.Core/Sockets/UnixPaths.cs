@@ -88,6 +88,8 @@ public static partial class UnixPaths
             $"Permission denied reaching the Unix socket '{path}': it takes write permission on the socket file and search permission on every folder above it. Ask its owner to widen them (chmod), or run as a user who may.", path, e),
         SocketError.ConnectionRefused => new NetSockException("NetSocketConnectionRefused", NetSockErrorKind.ConnectionError,
             $"Nothing listens on the Unix socket '{path}': the file is there, but the server that bound it has closed it or exited. {whenNobodyListens}", path, e),
+        SocketError.ProtocolType => new NetSockException("NetSocketPathWrongType", NetSockErrorKind.InvalidArgument,
+            $"The Unix socket '{path}' is of the other type: a stream socket (Start-TcpListener -Path) takes Connect-TcpEndpoint -Path, a datagram socket (Receive-Datagram -Path) takes Send-Datagram -Path.", path, e),
         _ => null,
     };
 
