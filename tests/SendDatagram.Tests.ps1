@@ -231,10 +231,10 @@ Describe 'Send-Datagram' {
             $err[0].Exception.Message | Should -Match "127\.0\.0\.1:$port answered an earlier datagram with ICMP port unreachable"
         }
 
-        It 'says a closed -Socket is closed' {
+        It 'says a closed -Socket is closed (-Broadcast: <Broadcast>)' -ForEach @(@{ Broadcast = $false }, @{ Broadcast = $true }) {
             $client = New-NetSocket AF_INET SOCK_DGRAM -LocalPort 0
             $client | Close-NetSocket
-            { Send-Datagram -Socket $client -ComputerName 127.0.0.1 -Port 9 'x' -ErrorAction Stop } | Should -Throw -ErrorId "NetSocketClosed,$Cmd"
+            { Send-Datagram -Socket $client -ComputerName 127.0.0.1 -Port 9 'x' -Broadcast:$Broadcast -ErrorAction Stop } | Should -Throw -ErrorId "NetSocketClosed,$Cmd"
         }
     }
 

@@ -45,9 +45,14 @@ public static class Datagrams
     public static EndPoint UnixPeer(string path) => UnixPaths.Peer(path,
         $"Nothing listens at '{path}': no Unix datagram socket exists there. Start a receiver first (Receive-Datagram -Path), or check the path.");
 
-    /// <summary>DatagramSocketIsStream unless <paramref name="socket"/> carries datagrams (UDP, raw, Unix datagram, AF_PACKET).</summary>
+    /// <summary>
+    /// NetSocketClosed for a closed socket, DatagramSocketIsStream for one that carries no datagrams (only UDP, raw, Unix
+    /// datagram and AF_PACKET sockets do).
+    /// </summary>
     public static void RequireDatagramSocket(NetSocket socket)
     {
+        if (socket.State == NetSocketState.Closed)
+            throw new NetSockException("NetSocketClosed", NetSockErrorKind.InvalidOperation, $"Socket {socket.Id} is closed. Open a new one.", socket);
         if (socket.SocketType == SocketType.Stream)
             throw new NetSockException("DatagramSocketIsStream", NetSockErrorKind.InvalidArgument,
                 $"Socket {socket.Id} is a stream ({(socket.AddressFamily == AddressFamily.Unix ? "Unix stream" : "TCP")}) socket, which carries no datagrams. " +
