@@ -105,6 +105,10 @@ BeforeDiscovery {
 }
 
 BeforeAll {
+    # What AfterAll undoes, known before anything is made, so a failure half-way still unmounts and closes.
+    $script:Mounted = [System.Collections.Generic.List[string]]::new()
+    $script:Held = @()
+    $script:Ctx = @{ Base = $null }
     Import-Module $env:NETSOCK_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:IsRoot = Test-IsRoot
@@ -211,7 +215,6 @@ BeforeAll {
     )
     & chmod 600 $Ctx.LockedStream $Ctx.LockedDgram
 
-    $script:Mounted = [System.Collections.Generic.List[string]]::new()
     if ($IsRoot) {
         & mount -t tmpfs -o 'ro,size=64k' netsock-sweep-ro $Ctx.ReadOnly
         if ($LASTEXITCODE -eq 0) { $Mounted.Add($Ctx.ReadOnly) }
@@ -229,8 +232,8 @@ BeforeAll {
 }
 
 AfterAll {
-    $Held | Close-NetSocket
     foreach ($mount in $Mounted) { & umount -l $mount }
+    $Held | Close-NetSocket
     if ($Ctx.Base -and (Test-Path $Ctx.Base)) { Remove-Item -LiteralPath $Ctx.Base -Recurse -Force -ErrorAction SilentlyContinue }
 }
 
@@ -248,6 +251,8 @@ Describe 'Every cmdlet against bad input' {
         BeforeAll {
             $rows = $NonRootRows
             $script:Unprivileged = @{}
+            $script:NoChild = if ($IsRoot -and -not (Get-Command setpriv -ErrorAction Ignore)) { 'setpriv (util-linux) is missing, so no child pwsh can run as uid 65534' }
+            if ($NoChild) { return }
             if (-not $IsRoot) {
                 foreach ($row in $rows) { $Unprivileged[$row.Name] = Invoke-SweepRow $row.Run $Ctx }
                 return
@@ -282,6 +287,7 @@ $results | ConvertTo-Json -Depth 3 -Compress
         }
 
         It '<Name>: <ErrorId> (<Category>)' -ForEach $NonRootRows {
+            if ($NoChild) { Set-ItResult -Skipped -Because $NoChild }
             $Unprivileged.Keys | Should -Contain $Name
             Assert-SweepRow $Unprivileged[$Name]
         }
