@@ -135,11 +135,49 @@ Describe 'Connect-TcpEndpoint' {
             Get-NetSocket | Should -BeNullOrEmpty
         }
 
-        It 'reports NetSocketConnectionRefused for a Unix path that is a plain file, and leaves nothing open' {
-            $path = Join-Path $TestDrive 'plain-file.sock'
-            Set-Content -Path $path -Value 'not a socket'
+        It 'says a Unix path that is <What> is not a socket (<ErrorId>), not that nothing listens on a port, and leaves nothing open' -ForEach @(
+            @{ What = 'a plain file'; ErrorId = 'NetSocketPathNotSocket'; Make = { param($p) Set-Content -Path $p -Value 'not a socket' }; Says = 'is a regular file, not a Unix socket' }
+            @{ What = 'a FIFO'; ErrorId = 'NetSocketPathNotSocket'; Make = { param($p) & mkfifo $p }; Says = 'is a FIFO \(named pipe\), not a Unix socket' }
+            @{ What = 'a directory'; ErrorId = 'NetSocketPathIsDirectory'; Make = { param($p) $null = New-Item -ItemType Directory -Path $p }; Says = 'is a directory, not a Unix socket' }
+        ) {
+            $path = Join-Path $TestDrive "not-a-socket-$(Get-Random)"
+            & $Make $path
             Connect-TcpEndpoint -Path $path -Timeout 5 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -Be "$ErrorId,$Cmd"
+            "$($err[0].CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+            $err[0].Exception.Message | Should -Match $Says
+            $err[0].Exception.Message | Should -Not -Match 'port'
+            Get-NetSocket | Should -BeNullOrEmpty
+        }
+
+        It 'says nothing listens on a Unix socket file whose server has gone, and goes on with the next path' {
+            $gone = Join-Path $TestDrive 'gone.sock'
+            $bound = [System.Net.Sockets.Socket]::new('Unix', 'Stream', 'Unspecified')
+            $bound.Bind([System.Net.Sockets.UnixDomainSocketEndPoint]::new("$gone.tmp"))
+            $null = New-Item -ItemType HardLink -Path $gone -Target "$gone.tmp"     # outlives the socket, which removes its own file
+            $bound.Dispose()
+            $live = Join-Path $TestDrive 'live.sock'
+            $l = Start-TcpListener -Path $live
+            $out = [pscustomobject]@{ Path = $gone }, [pscustomobject]@{ Path = $live } | Connect-TcpEndpoint -Timeout 5 -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -Be "NetSocketConnectionRefused,$Cmd"
+            $err[0].Exception.Message | Should -Match "Nothing listens on the Unix socket '.*gone.sock'.*Start the server again"
+            @($out).Count | Should -Be 1
+            "$($out.RemoteEndPoint)" | Should -Be $live
+        }
+
+        It 'says a Unix path over 107 bytes is too long, giving the limit' {
+            $path = Join-Path $TestDrive ('x' * 120)
+            Connect-TcpEndpoint -Path $path -Timeout 5 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -Be "NetSocketPathTooLong,$Cmd"
+            $err[0].Exception.Message | Should -Match "is $([Text.Encoding]::UTF8.GetByteCount($path)) bytes long.*at most 107 bytes"
+        }
+
+        It 'says a host name over 255 characters is too long for DNS' {
+            $name = ((@('a' * 63) * 4) -join '.') + '.invalid'
+            Connect-TcpEndpoint $name 80 -Timeout 5 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -Be "NetSocketNameTooLong,$Cmd"
+            "$($err[0].CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+            $err[0].Exception.Message | Should -Match "is $($name.Length) characters long, but a DNS name has at most 255"
             Get-NetSocket | Should -BeNullOrEmpty
         }
     }

@@ -60,6 +60,22 @@ Describe 'ConvertTo-Packet' {
             @($out).Count | Should -Be 1
         }
 
+        It 'reports a serialized packet whose <What> is bad with <ErrorId>, and goes on with the next input' -ForEach @(
+            @{ What = 'Hex'; Bad = @{ Hex = 'zz'; LinkType = 'Ethernet' }; ErrorId = 'PacketHexInvalid'; Says = "'z' is not a hex digit" }
+            @{ What = 'Bytes'; Bad = @{ Bytes = 'abc'; LinkType = 'Ethernet' }; ErrorId = 'PacketSerializedInvalid'; Says = 'cannot be made live again.*Bytes' }
+            @{ What = 'LinkType'; Bad = @{ Hex = '45'; LinkType = 'Bogus' }; ErrorId = 'PacketSerializedInvalid'; Says = 'Bogus' }
+        ) {
+            $good = New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Udp -DestinationPort 9 | ConvertTo-Packet -LinkType Raw
+            $serialized = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($good))
+            $out = [pscustomobject]$Bad, $serialized | ConvertTo-Packet -ErrorVariable err -ErrorAction SilentlyContinue
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -Be "$ErrorId,$Cmd"
+            "$($err[0].CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+            $err[0].Exception.Message | Should -Match $Says
+            @($out).Count | Should -Be 1
+            [Convert]::ToHexString($out.Bytes) | Should -Be ([Convert]::ToHexString($good.Bytes))
+        }
+
         It 'reports an odd number of hex digits' {
             ConvertTo-Packet '123' -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].Exception.Message | Should -Match 'odd number'

@@ -154,6 +154,31 @@ Describe 'New-NetSocket' {
             Get-NetSocket | Should -BeNullOrEmpty
         }
 
+        It 'binds a Unix path of 107 bytes and refuses one of 108 with NetSocketPathTooLong, counting a relative path from the current location' {
+            Push-Location $TestDrive
+            try {
+                $name = 'u' * (107 - "$TestDrive/".Length)
+                (New-NetSocket -Path "./$name").LocalEndPoint | Should -Be "$TestDrive/$name"
+                { New-NetSocket -Path "./$($name)v" } | Should -Throw -ErrorId "NetSocketPathTooLong,$Cmd"
+                $Error[0].Exception.Message | Should -Match 'is 108 bytes long, but a Unix socket path can have at most 107 bytes'
+                @(Get-NetSocket).Count | Should -Be 1
+            }
+            finally { Pop-Location }
+        }
+
+        It 'says a Unix -Path that is <What> cannot take a socket (<ErrorId>), and leaves it as it was' -ForEach @(
+            @{ What = 'a directory'; ErrorId = 'NetSocketPathIsDirectory'; Make = { param($p) $null = New-Item -ItemType Directory -Path $p }; Says = 'it is a directory.*server.sock' }
+            @{ What = 'a regular file'; ErrorId = 'NetSocketPathNotSocket'; Make = { param($p) Set-Content -Path $p -Value 'keep me' }; Says = 'is a regular file, not a Unix socket' }
+        ) {
+            $path = Join-Path $TestDrive "taken-$(Get-Random)"
+            & $Make $path
+            { New-NetSocket -Path $path } | Should -Throw -ErrorId "$ErrorId,$Cmd"
+            "$($Error[0].CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+            $Error[0].Exception.Message | Should -Match $Says
+            $path | Should -Exist
+            Get-NetSocket | Should -BeNullOrEmpty
+        }
+
         It 'refuses -Path for an IP family' {
             { New-NetSocket AF_INET SOCK_STREAM -Path (Join-Path $TestDrive 'x.sock') } | Should -Throw -ErrorId "NetSocketPathNeedsUnix,$Cmd"
         }

@@ -220,11 +220,30 @@ Describe 'Receive-Datagram' {
             (Get-NetSocket).Id | Should -Be @($server.Id)
         }
 
-        It 'takes the socket from the pipeline' {
+        It 'takes the socket from the pipeline, and closes it when the pipeline ends' {
             $server = New-NetSocket AF_INET SOCK_DGRAM -LocalPort 0
             $null = Send-Udp $server.LocalEndPoint (Get-Bytes 'piped socket')
             ($server | Receive-Datagram -Timeout 5).Text | Should -Be 'piped socket'
-            $server.State | Should -Be 'Open'
+            $server.State | Should -Be 'Closed'
+        }
+
+        It 'closes a socket that came down the pipeline when the pipeline ends by <Ending>, so its port is free again' -ForEach @(
+            @{ Ending = 'its end (-Count datagrams received)'; Run = { param($held) New-NetSocket AF_INET SOCK_DGRAM -LocalPort 0 | Hold $held -Send | Receive-Datagram -Count 2 -Timeout 5 } }
+            @{ Ending = 'a timeout'; Run = { param($held) New-NetSocket AF_INET SOCK_DGRAM -LocalPort 0 | Hold $held | Receive-Datagram -Timeout 1 } }
+            @{ Ending = 'an error downstream'; Run = { param($held) New-NetSocket AF_INET SOCK_DGRAM -LocalPort 0 | Hold $held -Send | Receive-Datagram -Timeout 5 | ForEach-Object { throw 'the next command failed' } } }
+            @{ Ending = 'a stop (Select-Object -First)'; Run = { param($held) New-NetSocket AF_INET SOCK_DGRAM -LocalPort 0 | Hold $held -Send | Receive-Datagram -Count 2 -Timeout 5 | Select-Object -First 1 } }
+        ) {
+            # Hold records the socket on its way down (and with -Send queues two datagrams for it).
+            filter Hold([hashtable] $Held, [switch] $Send) {
+                $Held.Socket = $_
+                if ($Send) { $null = Send-Udp $_.LocalEndPoint (Get-Bytes 'one'), (Get-Bytes 'two') }
+                $_
+            }
+            $held = @{}
+            try { $null = & $Run $held } catch { $_.Exception.Message | Should -BeIn @('the next command failed', "No datagram arrived on $($held.Socket.LocalEndPoint) within 1 s.") }
+            $held.Socket.State | Should -Be 'Closed'
+            Get-NetSocket | Where-Object Id -EQ $held.Socket.Id | Should -BeNullOrEmpty
+            (New-NetSocket AF_INET SOCK_DGRAM -LocalPort $held.Socket.LocalPort).LocalPort | Should -Be $held.Socket.LocalPort
         }
 
         It 'gets the reply to a Send-Datagram -Socket on that same socket (client and server in one runspace)' {
@@ -246,6 +265,19 @@ Describe 'Receive-Datagram' {
             $server.State | Should -Be 'Open'
             $null = Send-Udp $server.LocalEndPoint (Get-Bytes 'still there')
             (Receive-Datagram -Socket $server -Timeout 5).Text | Should -Be 'still there'
+        }
+
+        It 'refuses a TCP <Kind> socket with DatagramSocketIsStream, saying what to use instead' -ForEach @(
+            @{ Kind = 'listening'; Says = 'Receive-TcpConnection' }
+            @{ Kind = 'connected'; Says = 'Receive-SocketData' }
+        ) {
+            $l = Start-TcpListener
+            $s = if ($Kind -eq 'listening') { $l } else { Connect-TcpEndpoint 127.0.0.1 $l.LocalPort -Timeout 5 }
+            { Receive-Datagram -Socket $s -Timeout 1 } | Should -Throw -ErrorId "DatagramSocketIsStream,$Cmd"
+            "$($Error[0].CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+            $Error[0].Exception.Message | Should -Match "Socket $($s.Id) is a stream \(TCP\) socket.*$Says"
+            $Error[0].Exception.Message | Should -Not -Match 'errno'
+            Get-NetSocket | Close-NetSocket
         }
 
         It 'says a closed -Socket is closed' {

@@ -229,6 +229,39 @@ Describe 'Receive-SocketData' {
                 Should -Be ([Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($bytes)))
             $c.BytesReceived | Should -Be $bytes.Length
         }
+
+        It 'says the -OutFile is a directory (OutputFileIsDirectory), reads nothing, and leaves the socket open' {
+            Send-Raw $a ([Text.Encoding]::ASCII.GetBytes("kept`n"))
+            { Receive-SocketData $c -OutFile $TestDrive -Timeout 5 } | Should -Throw -ErrorId "OutputFileIsDirectory,$Cmd"
+            $c.State | Should -Be 'Connected'
+            Receive-SocketData $c -Line -Count 1 -Timeout 5 | Should -Be 'kept'
+        }
+    }
+
+    Context 'when the socket came down the pipeline' {
+        # One rule: the socket a pipeline handed in is closed when that pipeline ends, however it ends. Hold records it
+        # on its way down, accepts its server side, and with -Send has the server send two lines.
+        BeforeAll {
+            filter Hold([hashtable] $Held, [switch] $Send) {
+                $Held.Socket = $_
+                $Held.Peer = Receive-TcpConnection $l -Timeout 5
+                if ($Send) { $null = $Held.Peer.Socket.Send([Text.Encoding]::ASCII.GetBytes("one`ntwo`n")) }
+                $_
+            }
+        }
+
+        It 'closes it when the pipeline ends by <Ending>, and the server sees the close' -ForEach @(
+            @{ Ending = 'its end (-Count lines read)'; Run = { param($held) Connect-TcpEndpoint 127.0.0.1 $l.LocalPort -Timeout 5 | Hold $held -Send | Receive-SocketData -Line -Count 1 -Timeout 5 } }
+            @{ Ending = 'a timeout'; Run = { param($held) Connect-TcpEndpoint 127.0.0.1 $l.LocalPort -Timeout 5 | Hold $held | Receive-SocketData -Timeout 1 } }
+            @{ Ending = 'an error downstream'; Run = { param($held) Connect-TcpEndpoint 127.0.0.1 $l.LocalPort -Timeout 5 | Hold $held -Send | Receive-SocketData -Line -Count 2 -Timeout 5 | ForEach-Object { throw 'the next command failed' } } }
+            @{ Ending = 'a stop (Select-Object -First)'; Run = { param($held) Connect-TcpEndpoint 127.0.0.1 $l.LocalPort -Timeout 5 | Hold $held -Send | Receive-SocketData -Line -Timeout 5 | Select-Object -First 1 } }
+        ) {
+            $held = @{}
+            try { $null = & $Run $held } catch { $_.FullyQualifiedErrorId | Should -BeIn @('the next command failed', "NetSocketTimeout,$Cmd") }
+            $held.Socket.State | Should -Be 'Closed'
+            Get-NetSocket | Where-Object Id -EQ $held.Socket.Id | Should -BeNullOrEmpty
+            { Receive-SocketData $held.Peer -UntilClosed -Timeout 5 } | Should -Not -Throw
+        }
     }
 
     Context 'when the peer resets the connection mid-receive' {

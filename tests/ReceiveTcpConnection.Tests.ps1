@@ -23,13 +23,14 @@ Describe 'Receive-TcpConnection' {
             $l.State | Should -Be 'Listening'
         }
 
-        It 'accepts -Count connections from a listener piped in, in the order they came' {
+        It 'accepts -Count connections from a listener piped in, in the order they came, and then closes the listener' {
             $l = Start-TcpListener
             $clients = 1..3 | ForEach-Object { Connect-TcpEndpoint 127.0.0.1 $l.LocalPort -Timeout 5 }
             $accepted = @($l | Receive-TcpConnection -Count 3 -Timeout 5)
             $accepted.Count | Should -Be 3
             $accepted.RemoteEndPoint | Should -Be $clients.LocalEndPoint
-            $l.State | Should -Be 'Listening'
+            $accepted.State | Should -Be @('Connected', 'Connected', 'Connected')
+            $l.State | Should -Be 'Closed'
         }
 
         It 'takes the listener as -Listener too, and the accepted socket carries the data of that client' {
@@ -92,6 +93,32 @@ Describe 'Receive-TcpConnection' {
             $err[0].FullyQualifiedErrorId | Should -Be "NetSocketNotListening,$Cmd"
             $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
             $err[0].Exception.Message | Should -Match 'not listening'
+        }
+    }
+
+    Context 'when the listener came down the pipeline' {
+        # One rule: the listener a pipeline handed in is closed when that pipeline ends, however it ends, so its port can
+        # be listened on again at once. Hold records it on its way (and with -Connect queues a client for it).
+        BeforeAll {
+            filter Hold([hashtable] $Held, [switch] $Connect) {
+                $Held.Socket = $_
+                if ($Connect) { $Held.Client = Connect-TcpEndpoint 127.0.0.1 $_.LocalPort -Timeout 5 }
+                $_
+            }
+        }
+
+        It 'closes it when the pipeline ends by <Ending>' -ForEach @(
+            @{ Ending = 'its end (-Count connections accepted)'; Run = { param($port, $held) Start-TcpListener -Port $port | Hold $held -Connect | Receive-TcpConnection -Timeout 5 } }
+            @{ Ending = 'a timeout'; Run = { param($port, $held) Start-TcpListener -Port $port | Hold $held | Receive-TcpConnection -Timeout 1 -ErrorAction SilentlyContinue } }
+            @{ Ending = 'an error downstream'; Run = { param($port, $held) Start-TcpListener -Port $port | Hold $held -Connect | Receive-TcpConnection -Timeout 5 | ForEach-Object { throw 'the next command failed' } } }
+            @{ Ending = 'a stop (Select-Object -First)'; Run = { param($port, $held) Start-TcpListener -Port $port | Hold $held -Connect | Receive-TcpConnection -Count 2 -Timeout 5 | Select-Object -First 1 } }
+        ) {
+            $port = Get-FreeTcpPort
+            $held = @{}
+            try { $null = & $Run $port $held } catch { $_.Exception.Message | Should -Be 'the next command failed' }
+            $held.Socket.State | Should -Be 'Closed'
+            Get-NetSocket | Where-Object Id -EQ $held.Socket.Id | Should -BeNullOrEmpty
+            (Start-TcpListener -Port $port).LocalPort | Should -Be $port
         }
     }
 

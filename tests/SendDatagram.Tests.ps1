@@ -231,10 +231,10 @@ Describe 'Send-Datagram' {
             $err[0].Exception.Message | Should -Match "127\.0\.0\.1:$port answered an earlier datagram with ICMP port unreachable"
         }
 
-        It 'says a closed -Socket is closed' {
+        It 'says a closed -Socket is closed (-Broadcast: <Broadcast>)' -ForEach @(@{ Broadcast = $false }, @{ Broadcast = $true }) {
             $client = New-NetSocket AF_INET SOCK_DGRAM -LocalPort 0
             $client | Close-NetSocket
-            { Send-Datagram -Socket $client -ComputerName 127.0.0.1 -Port 9 'x' -ErrorAction Stop } | Should -Throw -ErrorId "NetSocketClosed,$Cmd"
+            { Send-Datagram -Socket $client -ComputerName 127.0.0.1 -Port 9 'x' -Broadcast:$Broadcast -ErrorAction Stop } | Should -Throw -ErrorId "NetSocketClosed,$Cmd"
         }
     }
 
@@ -267,6 +267,34 @@ Describe 'Send-Datagram' {
             $got = Read-Datagram $server
             $got.Text | Should -Be 'ping over unix'
             "$($got.From)" | Should -Be (Join-Path $TestDrive 'cli.sock')
+        }
+
+        It 'says a Unix path that is a regular file is not a socket, not that an ICMP port unreachable came back' {
+            $path = Join-Path $TestDrive 'plain.txt'
+            Set-Content -Path $path -Value 'not a socket'
+            { Send-Datagram -Path $path 'x' } | Should -Throw -ErrorId "NetSocketPathNotSocket,$Cmd"
+            $Error[0].Exception.Message | Should -Match 'is a regular file, not a Unix socket'
+            $Error[0].Exception.Message | Should -Not -Match 'ICMP'
+            Get-NetSocket | Should -BeNullOrEmpty
+        }
+
+        It 'says nothing is bound any more at a Unix datagram socket file whose receiver has gone' {
+            $gone = Join-Path $TestDrive 'gone-dgram.sock'
+            $bound = [System.Net.Sockets.Socket]::new('Unix', 'Dgram', 'Unspecified')
+            $bound.Bind([System.Net.Sockets.UnixDomainSocketEndPoint]::new("$gone.tmp"))
+            $null = New-Item -ItemType HardLink -Path $gone -Target "$gone.tmp"     # outlives the socket, which removes its own file
+            $bound.Dispose()
+            Send-Datagram -Path $gone 'x' -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be "NetSocketConnectionRefused,$Cmd"
+            $err[0].Exception.Message | Should -Match 'Nothing listens on the Unix socket.*Receive-Datagram -Path'
+            $err[0].Exception.Message | Should -Not -Match 'ICMP'
+        }
+
+        It 'refuses a TCP -Socket with DatagramSocketIsStream before sending anything' {
+            $l = Start-TcpListener
+            { Send-Datagram -Socket $l -ComputerName 127.0.0.1 -Port 9 'x' } | Should -Throw -ErrorId "DatagramSocketIsStream,$Cmd"
+            $Error[0].Exception.Message | Should -Match "Socket $($l.Id) is a stream \(TCP\) socket"
+            $l.State | Should -Be 'Listening'
         }
 
         It 'says nothing listens at a Unix path that does not exist, naming the path' {

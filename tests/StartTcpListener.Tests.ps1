@@ -131,6 +131,18 @@ Describe 'Start-TcpListener' {
             (Get-NetSocket).Id | Should -Be @($first.Id)
         }
 
+        It 'says a -Path that is a directory is a directory, suggesting a socket file in it' {
+            { Start-TcpListener -Path $TestDrive } | Should -Throw -ErrorId "NetSocketPathIsDirectory,$Cmd"
+            $Error[0].Exception.Message | Should -Match ([regex]::Escape("such as '$TestDrive/server.sock'"))
+            Get-NetSocket | Should -BeNullOrEmpty
+        }
+
+        It 'says a -Path over 107 bytes is too long' {
+            { Start-TcpListener -Path (Join-Path $TestDrive ('l' * 110)) } | Should -Throw -ErrorId "NetSocketPathTooLong,$Cmd"
+            $Error[0].Exception.Message | Should -Match 'at most 107 bytes'
+            Get-NetSocket | Should -BeNullOrEmpty
+        }
+
         It 'names the missing folder of the path' {
             { Start-TcpListener -Path (Join-Path $TestDrive 'no-such-folder/x.sock') } | Should -Throw -ErrorId "NetSocketPathNotFound,$Cmd"
             $Error[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NetSock.Sockets;
 
 namespace NetSock.Commands;
 
@@ -21,9 +22,12 @@ public abstract class BlockingCmdlet : NetSockCmdlet
 
     protected override void StopProcessing() => _stop.Cancel();
 
+    private readonly List<NetSocket> _fromPipeline = new();
+
     /// <summary>
-    /// Runs the cmdlet's work; when the pipeline stops (Ctrl+C, Select-Object -First) it calls <see cref="OnStopping"/>
-    /// before PowerShell unwinds, so what the work held is released at once.
+    /// Runs the cmdlet's work; when the pipeline stops (Ctrl+C, Select-Object -First) the sockets that came down the
+    /// pipeline are closed and <see cref="OnStopping"/> is called before PowerShell unwinds, so what the work held is
+    /// released at once.
     /// </summary>
     protected void Stoppable(Action work)
     {
@@ -33,21 +37,35 @@ public abstract class BlockingCmdlet : NetSockCmdlet
         }
         catch (PipelineStoppedException)
         {
+            CloseFromPipeline();
             OnStopping();
             throw;
         }
     }
 
-    /// <summary>What to release when the pipeline stops.</summary>
+    /// <summary>What else to release when the pipeline stops.</summary>
     protected virtual void OnStopping()
     {
     }
 
     /// <summary>
-    /// True when the socket came down the pipeline from the command before: nobody else holds it, so a stop closes it
-    /// (`Start-TcpListener | Receive-TcpConnection`, `Connect-TcpEndpoint | Receive-SocketData`).
+    /// The socket a record works on, as it was bound. One that came down the pipeline (`Start-TcpListener |
+    /// Receive-TcpConnection`, `New-NetSocket ... | Receive-Datagram`, `$socket | Receive-SocketData`) is closed when the
+    /// pipeline ends, however it ends: at its end, after an error or a timeout, or on a stop (Ctrl+C, Select-Object
+    /// -First) — so a listener's port is free again at once. One given as an argument (-Socket $s) stays open.
     /// </summary>
-    protected bool SocketFromPipeline => MyInvocation.ExpectingInput;
+    protected NetSocket Received(NetSocket socket)
+    {
+        // Only the socket parameter takes pipeline input in the cmdlets that call this, so input means the socket.
+        if (MyInvocation.ExpectingInput && !_fromPipeline.Contains(socket)) _fromPipeline.Add(socket);
+        return socket;
+    }
+
+    private void CloseFromPipeline()
+    {
+        foreach (var socket in _fromPipeline) socket.Close();
+        _fromPipeline.Clear();
+    }
 
     /// <summary>Waits for a network operation on the pipeline thread; a stop turns into PowerShell's own pipeline stop.</summary>
     protected T Wait<T>(Task<T> task)
@@ -77,8 +95,10 @@ public abstract class BlockingCmdlet : NetSockCmdlet
 
     protected void Wait(Task task) => Wait(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
 
+    // PowerShell disposes the command when its pipeline ends, however it ends: the sockets from the pipeline go with it.
     protected override void Release()
     {
+        CloseFromPipeline();
         _stop.Dispose();
         base.Release();
     }

@@ -34,6 +34,20 @@ public sealed class PacketTypeConverter : PSTypeConverter
 
     public static Packet FromSerialized(PSObject ps)
     {
+        try
+        {
+            return Rebuild(ps);
+        }
+        catch (PSInvalidCastException e)
+        {
+            throw new NetSockException("PacketSerializedInvalid", NetSockErrorKind.InvalidArgument,
+                $"The serialized packet cannot be made live again: {e.Message.TrimEnd('.')}. It needs its bytes as Bytes (a byte[]) or Hex, and a LinkType such as Ethernet, as Export-Clixml writes them.", ps, e);
+        }
+    }
+
+    // A hex string that is not hex throws PacketHexInvalid (from Hex.Parse); a value of the wrong type, PSInvalidCastException.
+    private static Packet Rebuild(PSObject ps)
+    {
         byte[] bytes = ps.Properties["Hex"]?.Value is { } hex
             ? NetSock.Packets.Hex.Parse(hex.ToString()!)
             : LanguagePrimitives.ConvertTo<byte[]>(ps.Properties["Bytes"].Value);

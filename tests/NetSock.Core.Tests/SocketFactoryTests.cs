@@ -128,6 +128,83 @@ public sealed class SocketFactoryTests : IDisposable
     }
 
     [Fact]
+    public void AUnixPathOf107BytesBindsAndOneOf108IsTooLongSayingTheLimit()
+    {
+        string Named(int bytes) => Path.Combine(_dir, new string('s', bytes - _dir.Length - 1));
+        var fits = Open(new SocketSpec(AddressFamily.Unix, SocketType.Stream) { Path = Named(107) });
+        Assert.Equal(Named(107), fits.LocalEndPoint!.ToString());
+        var e = Assert.Throws<NetSockException>(() => Open(new SocketSpec(AddressFamily.Unix, SocketType.Stream) { Path = Named(108) }));
+        Assert.Equal("NetSocketPathTooLong", e.ErrorId);
+        Assert.Equal(NetSockErrorKind.InvalidArgument, e.Kind);
+        Assert.Contains("is 108 bytes long", e.Message);
+        Assert.Contains("at most 107 bytes", e.Message);
+        Assert.Equal(new[] { fits }, _registry.List());
+    }
+
+    [Fact]
+    public void AUnixPathCountsBytesNotCharacters()
+    {
+        // 'é' is two bytes in UTF-8: 60 of them make a path of more than 107 bytes in fewer than 107 characters.
+        string path = Path.Combine(_dir, new string('é', 60));
+        Assert.True(path.Length <= 107);
+        var e = Assert.Throws<NetSockException>(() => UnixPaths.EndPoint(path));
+        Assert.Equal("NetSocketPathTooLong", e.ErrorId);
+    }
+
+    [Theory]
+    [InlineData("directory", "NetSocketPathIsDirectory", "it is a directory")]
+    [InlineData("file", "NetSocketPathNotSocket", "is a regular file, not a Unix socket")]
+    [InlineData("fifo", "NetSocketPathNotSocket", "is a FIFO (named pipe), not a Unix socket")]
+    public void BindingAUnixPathThatIsNotASocketSaysWhatItIs(string what, string errorId, string says)
+    {
+        string path = Path.Combine(_dir, what);
+        if (what == "directory")
+        {
+            Directory.CreateDirectory(path);
+        }
+        else if (what == "file")
+        {
+            File.WriteAllText(path, "data");
+        }
+        else
+        {
+            using var mkfifo = System.Diagnostics.Process.Start("mkfifo", path);
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+        Assert.Equal(what switch { "directory" => UnixPathKind.Directory, "file" => UnixPathKind.RegularFile, _ => UnixPathKind.Fifo }, UnixPaths.Kind(path));
+        var e = Assert.Throws<NetSockException>(() => Open(new SocketSpec(AddressFamily.Unix, SocketType.Stream) { Path = path }));
+        Assert.Equal(errorId, e.ErrorId);
+        Assert.Contains(says, e.Message);
+        Assert.Empty(_registry.List());
+        Assert.True(Path.Exists(path));      // left as it was
+    }
+
+    [Fact]
+    public void APeerPathIsCheckedBeforeConnecting()
+    {
+        string file = Path.Combine(_dir, "plain");
+        File.WriteAllText(file, "data");
+        Assert.Equal("NetSocketPathNotSocket", Assert.Throws<NetSockException>(() => UnixPaths.Peer(file, "missing")).ErrorId);
+        Assert.Equal("NetSocketPathIsDirectory", Assert.Throws<NetSockException>(() => UnixPaths.Peer(_dir, "missing")).ErrorId);
+        var missing = Assert.Throws<NetSockException>(() => UnixPaths.Peer(Path.Combine(_dir, "none.sock"), "nothing there"));
+        Assert.Equal(("NetSocketPathNotFound", "nothing there"), (missing.ErrorId, missing.Message));
+        var listener = StreamSockets.Listen(new SocketSpec(AddressFamily.Unix, SocketType.Stream) { Path = Path.Combine(_dir, "live.sock") }, 1, _registry, _owner);
+        Assert.Equal(UnixPathKind.Socket, UnixPaths.Kind(listener.LocalEndPoint!.ToString()!));
+        Assert.Equal(listener.LocalEndPoint!.ToString(), UnixPaths.Peer(listener.LocalEndPoint!.ToString()!, "missing").ToString());
+    }
+
+    [Fact]
+    public async Task AHostNameOver255CharactersIsRefusedBeforeResolving()
+    {
+        string name = string.Join('.', Enumerable.Repeat(new string('a', 63), 4)) + ".invalid";
+        var e = await Assert.ThrowsAsync<NetSockException>(() => StreamSockets.ConnectAsync(name, 80, null, _registry, _owner, TimeSpan.FromSeconds(5), default));
+        Assert.Equal("NetSocketNameTooLong", e.ErrorId);
+        Assert.Contains($"is {name.Length} characters long", e.Message);
+        Assert.Empty(_registry.List());
+    }
+
+    [Fact]
     public void AnAddressOfTheOtherFamilyIsRefused()
     {
         var e = Assert.Throws<NetSockException>(() => Open(new SocketSpec(AddressFamily.InterNetwork, SocketType.Dgram) { LocalAddress = IPAddress.IPv6Loopback }));

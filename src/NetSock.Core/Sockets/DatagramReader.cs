@@ -35,6 +35,7 @@ public sealed unsafe partial class DatagramReader
     /// <param name="expected">How many datagrams the caller will take at most: never more are read from the kernel.</param>
     public DatagramReader(NetSocket socket, int maximumBytes, int expected, Encoding? encoding = null)
     {
+        Datagrams.RequireDatagramSocket(socket);
         _socket = socket;
         _max = maximumBytes;
         _encoding = encoding;

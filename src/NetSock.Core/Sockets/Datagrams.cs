@@ -42,9 +42,24 @@ public static class Datagrams
         new(StreamSockets.Resolve(host, family, CancellationToken.None).GetAwaiter().GetResult()[0], port);
 
     /// <summary>The endpoint of a Unix datagram socket at <paramref name="path"/>, or an error when nothing is bound there.</summary>
-    public static EndPoint UnixPeer(string path) => File.Exists(path) ? new UnixDomainSocketEndPoint(path)
-        : throw new NetSockException("NetSocketPathNotFound", NetSockErrorKind.NotFound,
-            $"Nothing listens at '{path}': no Unix datagram socket exists there. Start a receiver first (Receive-Datagram -Path), or check the path.", path);
+    public static EndPoint UnixPeer(string path) => UnixPaths.Peer(path,
+        $"Nothing listens at '{path}': no Unix datagram socket exists there. Start a receiver first (Receive-Datagram -Path), or check the path.");
+
+    /// <summary>
+    /// NetSocketClosed for a closed socket, DatagramSocketIsStream for one that carries no datagrams (only UDP, raw, Unix
+    /// datagram and AF_PACKET sockets do).
+    /// </summary>
+    public static void RequireDatagramSocket(NetSocket socket)
+    {
+        if (socket.State == NetSocketState.Closed)
+            throw new NetSockException("NetSocketClosed", NetSockErrorKind.InvalidOperation, $"Socket {socket.Id} is closed. Open a new one.", socket);
+        if (socket.SocketType == SocketType.Stream)
+            throw new NetSockException("DatagramSocketIsStream", NetSockErrorKind.InvalidArgument,
+                $"Socket {socket.Id} is a stream ({(socket.AddressFamily == AddressFamily.Unix ? "Unix stream" : "TCP")}) socket, which carries no datagrams. " +
+                (socket.State == NetSocketState.Listening
+                    ? "Accept its connections with Receive-TcpConnection, then read them with Receive-SocketData."
+                    : "Use Send-SocketData and Receive-SocketData on it, or open a datagram socket (New-NetSocket -SocketType Dgram)."), socket);
+    }
 
     /// <summary>
     /// A socket bound to receive datagrams: UDP on an address and port, raw IP of protocol N on an address, or a Unix
@@ -79,6 +94,7 @@ public static class Datagrams
     /// <summary>sendto(): one datagram to <paramref name="remote"/> (null: the socket's connected peer).</summary>
     public static void SendTo(NetSocket socket, ReadOnlySpan<byte> data, EndPoint? remote)
     {
+        RequireDatagramSocket(socket);
         int max = MaximumPayload(socket);
         if (data.Length > max)
             throw new NetSockException("DatagramTooLarge", NetSockErrorKind.InvalidArgument,
@@ -88,6 +104,11 @@ public static class Datagrams
         {
             int sent = remote is null ? socket.Socket.Send(data) : socket.Socket.SendTo(data, SocketFlags.None, remote);
             socket.AddBytesSent(sent);
+        }
+        catch (SocketException e) when ((remote ?? peer) is UnixDomainSocketEndPoint unix
+            && UnixPaths.PeerRefused(e, unix.ToString(), "Start a receiver there again (Receive-Datagram -Path), or remove the file if none will.") is { } explained)
+        {
+            throw explained;
         }
         catch (SocketException e)
         {
@@ -116,6 +137,7 @@ public static class Datagrams
     /// </summary>
     public static async ValueTask<Datagram> ReceiveAsync(NetSocket socket, byte[] buffer, TimeSpan? timeout, CancellationToken cancel, System.Text.Encoding? encoding = null)
     {
+        RequireDatagramSocket(socket);
         EndPoint any = AnyEndPoint(socket);
         int n;
         EndPoint? from;

@@ -69,6 +69,7 @@ public static class SocketFactory
                 $"{spec.LocalAddress} is an {(spec.LocalAddress.AddressFamily == AddressFamily.InterNetwork ? "IPv4" : "IPv6")} address, but the socket is {SocketSymbols.FamilyName(spec.Family)}. Give an address of the socket's family.", spec.LocalAddress);
         if (spec.Path is not null)
         {
+            UnixPaths.EndPoint(spec.Path);      // NetSocketPathTooLong
             string? dir = System.IO.Path.GetDirectoryName(spec.Path);
             if (!string.IsNullOrEmpty(dir) && !Directory.Exists(dir))
                 throw new NetSockException("NetSocketPathNotFound", NetSockErrorKind.NotFound,
@@ -144,7 +145,7 @@ public static class SocketFactory
 
     private static EndPoint BindEndPoint(SocketSpec spec)
     {
-        if (spec.Path is not null) return new UnixDomainSocketEndPoint(spec.Path);
+        if (spec.Path is not null) return UnixPaths.EndPoint(spec.Path);
         IPAddress address = spec.LocalAddress ?? (spec.Family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback);
         return new IPEndPoint(address, spec.LocalPort ?? 0);
     }
@@ -155,6 +156,10 @@ public static class SocketFactory
         try
         {
             socket.Bind(ep);
+        }
+        catch (SocketException e) when (ep is UnixDomainSocketEndPoint unix)
+        {
+            throw UnixPaths.BindFailed(e, unix.ToString(), target);
         }
         catch (SocketException e)
         {

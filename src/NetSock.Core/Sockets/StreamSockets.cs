@@ -89,11 +89,9 @@ public static class StreamSockets
     /// <summary>connect() to a Unix stream socket path.</summary>
     public static async Task<NetSocket> ConnectUnixAsync(string path, SocketRegistry registry, Guid owner, TimeSpan? timeout, CancellationToken cancel)
     {
-        if (!File.Exists(path))
-            throw new NetSockException("NetSocketPathNotFound", NetSockErrorKind.NotFound,
-                $"No Unix socket exists at '{path}'. Start a listener there first (Start-TcpListener -Path), or check the path.", path);
+        var remote = UnixPaths.Peer(path,
+            $"No Unix socket exists at '{path}'. Start a listener there first (Start-TcpListener -Path), or check the path.");
         var socket = SocketFactory.Open(new SocketSpec(AddressFamily.Unix, SocketType.Stream), registry, owner);
-        var remote = new UnixDomainSocketEndPoint(path);
         try
         {
             await Timed(t => socket.Socket.ConnectAsync(remote, t).AsTask(), timeout, cancel,
@@ -103,6 +101,11 @@ public static class StreamSockets
         {
             socket.Close();
             throw;
+        }
+        catch (NetSockException e) when (e.InnerException is SocketException se
+            && UnixPaths.PeerRefused(se, path, "Start the server again (Start-TcpListener -Path), or remove the file if no server will.") is { } explained)
+        {
+            throw explained;
         }
         socket.SetState(NetSocketState.Connected);
         return socket;
@@ -308,17 +311,24 @@ public static class StreamSockets
         _ => new("NetSocketFailed", NetSockErrorKind.ConnectionError, e.Message, target, e),
     };
 
+    /// <summary>The longest host name DNS can carry: 255 characters (each label at most 63).</summary>
+    public const int MaximumHostNameLength = 255;
+
     internal static async Task<IPAddress[]> Resolve(string host, AddressFamily? family, CancellationToken cancel)
     {
         if (IPAddress.TryParse(host.Trim('[', ']'), out var literal)) return new[] { literal };
+        if (host.Length > MaximumHostNameLength)
+            throw new NetSockException("NetSocketNameTooLong", NetSockErrorKind.InvalidArgument,
+                $"The host name '{host[..40]}...' is {host.Length} characters long, but a DNS name has at most {MaximumHostNameLength} (and each dot-separated label at most 63). Check the name, or give an address such as 127.0.0.1 or ::1.", host);
         try
         {
             var all = await Dns.GetHostAddressesAsync(host, cancel).ConfigureAwait(false);
             var usable = all.Where(a => family is null || a.AddressFamily == family).ToArray();
             if (usable.Length > 0) return usable;
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ArgumentException)
         {
+            // not found, or a name the resolver refuses (an empty label, a label over 63 characters)
         }
         throw new NetSockException("NetSocketNameNotFound", NetSockErrorKind.NotFound,
             $"The name '{host}' could not be resolved{(family is null ? "" : $" to an {(family == AddressFamily.InterNetwork ? "IPv4" : "IPv6")} address")}. Check the spelling, or give an address such as 127.0.0.1 or ::1.", host);

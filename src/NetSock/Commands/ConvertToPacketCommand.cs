@@ -29,10 +29,17 @@ public sealed class ConvertToPacketCommand : NetSockCmdlet
         if (InputObject is PSObject serialized && PacketTypeConverter.IsSerializedPacket(serialized))
         {
             // A packet back from remoting, a job or Import-Clixml: live again, still saying which host it came from.
-            var live = PSObject.AsPSObject(PacketTypeConverter.FromSerialized(serialized));
-            if (serialized.Properties["PSComputerName"]?.Value is { } host)
-                live.Properties.Add(new PSNoteProperty("PSComputerName", host));
-            WriteObject(live);
+            try
+            {
+                var live = PSObject.AsPSObject(PacketTypeConverter.FromSerialized(serialized));
+                if (serialized.Properties["PSComputerName"]?.Value is { } host)
+                    live.Properties.Add(new PSNoteProperty("PSComputerName", host));
+                WriteObject(live);
+            }
+            catch (NetSockException e)
+            {
+                WriteNetSockError(e);
+            }
             return;
         }
         object? input = InputObject is PSObject ps ? ps.BaseObject : InputObject;

@@ -42,7 +42,7 @@ public sealed class ReceiveDatagramCommand : BlockingCmdlet
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
-    /// <summary>An open datagram socket to read from (it stays open).</summary>
+    /// <summary>An open datagram socket to read from: it stays open, unless it came down the pipeline (then the pipeline's end closes it).</summary>
     [Parameter(Mandatory = true, ParameterSetName = SocketSet, ValueFromPipeline = true)]
     public NetSocket? Socket { get; set; }
 
@@ -82,7 +82,7 @@ public sealed class ReceiveDatagramCommand : BlockingCmdlet
 
     protected override void ProcessRecord() => Stoppable(() =>
     {
-        var socket = _socket ?? Socket!;
+        var socket = _socket ?? Received(Socket!);
         try
         {
             if (DatagramReader.Supported)
@@ -114,7 +114,8 @@ public sealed class ReceiveDatagramCommand : BlockingCmdlet
         }
     }
 
-    // The socket this command bound itself is closed when the command ends, however it ends; -Socket stays open.
+    // The socket this command bound itself is closed when the command ends, however it ends, as is one that came down
+    // the pipeline; one given as -Socket stays open.
     protected override void Release()
     {
         _socket?.Close();

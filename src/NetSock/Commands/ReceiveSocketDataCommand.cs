@@ -64,6 +64,7 @@ public sealed class ReceiveSocketDataCommand : BlockingCmdlet
 
     protected override void ProcessRecord() => Stoppable(() =>
     {
+        Received(Socket!);
         try
         {
             var encoding = TextEncodings.Get(Encoding);
@@ -106,16 +107,29 @@ public sealed class ReceiveSocketDataCommand : BlockingCmdlet
     {
         var buffer = new byte[MaximumBytes];
         long total = 0;
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        using var file = OutputFile(() => new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0), path);
         while (true)
         {
             int n = Wait(() => StreamSockets.Receive(Socket!, buffer, TimeLimit, StopToken));
             if (n == 0) break;
-            file.Write(buffer, 0, n);
+            OutputFile(() => { file.Write(buffer, 0, n); return n; }, path);
             total += n;
         }
         PeerClosed();
         WriteVerbose($"Wrote {total:N0} bytes to {path}.");
+    }
+
+    /// <summary>A step on the -OutFile file, whose OS errors become OutputFile&lt;Problem&gt; errors (IsDirectory, ReadOnly, DiskFull, AccessDenied, ...).</summary>
+    private static T OutputFile<T>(Func<T> step, string path)
+    {
+        try
+        {
+            return step();
+        }
+        catch (Exception e) when (FileErrors.IsFileError(e))
+        {
+            throw FileErrors.Map(e, "OutputFile", path, "write the received data to");
+        }
     }
 
     private void ReadLines(LineSplitter text)
@@ -141,11 +155,4 @@ public sealed class ReceiveSocketDataCommand : BlockingCmdlet
     }
 
     private void PeerClosed() => WriteVerbose($"The peer {Socket!.RemoteEndPoint} closed its side of the connection.");
-
-    // Ctrl+C or Select-Object -First: a socket that came down the pipeline is closed (nobody else holds it); one the
-    // caller holds stays open, with what was read but not handed out kept for the next read.
-    protected override void OnStopping()
-    {
-        if (SocketFromPipeline) Socket?.Close();
-    }
 }

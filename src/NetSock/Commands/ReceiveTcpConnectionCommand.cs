@@ -20,11 +20,12 @@ public sealed class ReceiveTcpConnectionCommand : BlockingCmdlet
 
     protected override void ProcessRecord() => Stoppable(() =>
     {
+        var listener = Received(Socket!);
         for (int i = 0; i < Count; i++)
         {
             try
             {
-                WriteObject(Wait(StreamSockets.AcceptAsync(Socket!, Registry, Owner, TimeLimit, StopToken)));
+                WriteObject(Wait(StreamSockets.AcceptAsync(listener, Registry, Owner, TimeLimit, StopToken)));
             }
             catch (NetSockException e)
             {
@@ -33,11 +34,4 @@ public sealed class ReceiveTcpConnectionCommand : BlockingCmdlet
             }
         }
     });
-
-    // Ctrl+C or Select-Object -First: a listener that came down the pipeline is released at once, so its port can be
-    // bound again; one the caller holds in a variable stays open for the next accept.
-    protected override void OnStopping()
-    {
-        if (SocketFromPipeline) Socket?.Close();
-    }
 }

@@ -89,6 +89,7 @@ public sealed class SendDatagramCommand : NetSockCmdlet
             if (ParameterSetName == SocketSet)
             {
                 _socket = Socket;
+                Datagrams.RequireDatagramSocket(_socket!);
                 if (Broadcast) _socket!.Socket.EnableBroadcast = true;
                 if (ComputerName is not null && Port == 0)
                     throw new NetSockException("DatagramPortMissing", NetSockErrorKind.InvalidArgument,
