@@ -132,7 +132,7 @@ function Invoke-Build {
     Get-ChildItem $bin -Filter '*.dll' | Where-Object Name -notin 'NetSock.dll', 'NetSock.Core.dll' | Copy-Item -Destination $deps
     Copy-Item (Join-Path $bin 'runtimes') $deps -Recurse -ErrorAction Ignore
     Copy-Item (Join-Path $bin '*.ps1xml') $ModuleDir
-    Copy-Item (Join-Path $bin '*.psm1') $ModuleDir
+    Copy-Item (Join-Path $bin '*.psm1'), (Join-Path $bin '*.ps1') $ModuleDir
     Copy-Item (Join-Path $Root 'NetSock.psd1'), (Join-Path $Root 'LICENSE') $ModuleDir
     & (Join-Path $Root 'tools/Convert-Docs.ps1') -DocsPath (Join-Path $Root 'docs') -OutputPath (Join-Path $ModuleDir 'en-US')
 

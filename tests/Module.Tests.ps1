@@ -14,7 +14,7 @@ Describe 'The NetSock module' {
 
         It 'ships its own assemblies beside the manifest, the third-party ones in deps/, and no System.Management.Automation.dll' {
             Get-ChildItem $ModuleDir -Recurse -Filter 'System.Management.Automation.dll' | Should -BeNullOrEmpty
-            foreach ($file in 'NetSock.dll', 'NetSock.Core.dll', 'NetSock.Format.ps1xml', 'NetSock.Should.psm1', 'en-US/NetSock.dll-Help.xml', 'deps/PacketDotNet.dll', 'deps/SharpPcap.dll') {
+            foreach ($file in 'NetSock.dll', 'NetSock.Core.dll', 'NetSock.Format.ps1xml', 'NetSock.Should.psm1', 'NetSock.Should.Operators.ps1', 'en-US/NetSock.dll-Help.xml', 'deps/PacketDotNet.dll', 'deps/SharpPcap.dll') {
                 Join-Path $ModuleDir $file | Should -Exist
             }
         }
@@ -47,6 +47,33 @@ Describe 'The NetSock module' {
             $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($sharpPcap[0])
             $context.Name | Should -Be 'NetSock dependencies'
             $sharpPcap[0].Location | Should -BeLike (Join-Path $ModuleDir 'deps/*')
+        }
+    }
+
+    Context 'when it is imported' {
+        It 'reads its Should operators only when they are registered, not at an import without Pester' {
+            $ps = [powershell]::Create()
+            try {
+                $probe = {
+                    param($Module, $Pester)
+                    $should = { (Get-Module NetSock).NestedModules | Where-Object Name -eq 'NetSock.Should' }
+                    Import-Module $Module
+                    [pscustomobject]@{
+                        AtImport   = & (& $should) { $script:OperatorsLoaded; [bool](Get-Command Should-BeListening -ErrorAction Ignore) }
+                        Registered = $(Import-Module $Pester; @(Register-NetSockShouldOperator -PassThru).Name -join ',')
+                        After      = & (& $should) { $script:OperatorsLoaded; [bool](Get-Command Should-BeListening -ErrorAction Ignore) }
+                    }
+                }
+                $pester = Join-Path (Get-Module Pester | Sort-Object Version -Descending | Select-Object -First 1).ModuleBase 'Pester.psd1'
+                $r = $ps.AddScript($probe).AddArgument($env:NETSOCK_MODULE).AddArgument($pester).Invoke()[0]
+                $ps.Streams.Error | Should -BeNullOrEmpty
+                $r.AtImport | Should -Be @($false, $false)
+                $r.Registered | Should -Be 'BeListening,HaveLayer,HaveField,SendPacket'
+                $r.After | Should -Be @($true, $true)
+            }
+            finally {
+                $ps.Dispose()
+            }
         }
     }
 
