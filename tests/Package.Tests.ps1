@@ -19,12 +19,14 @@ BeforeAll {
         $Environment = @{ NO_COLOR = '1' } + $Environment
         $saved = @{}
         foreach ($name in $Environment.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $Environment[$name]) }
+        Push-Location $Temp     # whatever a child writes beside it stays in the temp folder
         try {
             $output = & $exe @pre -NoLogo -NoProfile -NonInteractive -Command $Script 2>&1
             # Plain text (NO_COLOR below), and no escape sequence left in what the test reports.
             [pscustomobject]@{ Output = @($output | ForEach-Object { "$_" -replace '\e\[[0-9;?]*[A-Za-z]' }); ExitCode = $LASTEXITCODE }
         }
         finally {
+            Pop-Location
             foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
         }
     }
@@ -76,6 +78,9 @@ Describe 'Install-PSResource NetSock' {
         $script:Data = Join-Path $homeDir '.local/share'
         $script:Installed = Join-Path $Data 'powershell/Modules'
         $repository = "NetSockTest$([guid]::NewGuid().ToString('N'))"
+        # .NET names no LocalApplicationData folder that does not exist, and PSResourceGet then writes its registrations
+        # under the working directory: make the folder first.
+        $null = New-Item -ItemType Directory -Path $Data -Force
         # A clean pwsh: HOME (and so its CurrentUser folders) in the temp folder, its PSModulePath the CurrentUser
         # module folder and pwsh's own modules (PSResourceGet among them).
         $clean = @{
@@ -123,7 +128,9 @@ Import-Module NetSock
         $lines['LAYERS'] -split ',' | Should -Contain 'Tcp'
     }
 
-    It 'leaves no repository registration behind' {
-        Get-Content (Join-Path $Data 'PSResourceGet/PSResourceRepository.xml') -Raw -ErrorAction Ignore | Should -Not -Match $RepositoryName
+    It 'keeps the repository registration inside the temp HOME, and removes it' {
+        $registrations = Join-Path $Data 'PSResourceGet/PSResourceRepository.xml'
+        $registrations | Should -Exist
+        Get-Content $registrations -Raw | Should -Not -Match $RepositoryName
     }
 }
