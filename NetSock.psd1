@@ -39,7 +39,10 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Network', 'Socket', 'Packet', 'Pcap', 'Scapy', 'Linux')
+            Tags         = @('Network', 'Socket', 'Packet', 'Pcap', 'Scapy', 'Linux')
+            ProjectUri   = 'https://github.com/netsock/netsock'
+            LicenseUri   = 'https://github.com/netsock/netsock/blob/main/LICENSE'
+            ReleaseNotes = 'First release: sockets (TCP, UDP, Unix, raw), packet crafting and dissection, sending at layer 2 and 3 with reply matching, capture with BPF filters, pcap files, and Pester Should operators. NetSock.dll and NetSock.Core.dll are precompiled (ReadyToRun) for linux-x64 on .NET 10, with their IL for every other platform.'
         }
     }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env pwsh
 <#
 .SYNOPSIS
-    The one entry point of NetSock's build: Build, Docs, Test, Shell, Demo, Bench, Clean.
+    The one entry point of NetSock's build: Build, Docs, Test, Shell, Demo, Bench, Package, Clean.
 .DESCRIPTION
     Run from the repository root with the pinned pwsh:
         dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -16,7 +16,7 @@
 param(
     # One or more tasks, run in order.
     [Parameter(Position = 0)]
-    [ArgumentCompleter({ param($c, $p, $word) 'Build', 'Docs', 'Test', 'Shell', 'Demo', 'Bench', 'Clean' | Where-Object { $_ -like "$word*" } })]
+    [ArgumentCompleter({ param($c, $p, $word) 'Build', 'Docs', 'Test', 'Shell', 'Demo', 'Bench', 'Package', 'Clean' | Where-Object { $_ -like "$word*" } })]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -26,7 +26,16 @@ param(
     [string[]] $PesterPath,
 
     # Skip the xunit part of Test (quick Pester iterations).
-    [switch] $SkipXunit
+    [switch] $SkipXunit,
+
+    # Shell: run this command in the child pwsh and exit, instead of an interactive session (scripts, tests).
+    [string] $Command,
+
+    # Shell, Package: use the module already built in out/NetSock instead of building it first.
+    [switch] $NoBuild,
+
+    # Package: the folder NetSock.<version>.nupkg is written to (default: out/package).
+    [string] $PackagePath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -41,9 +50,10 @@ $Tasks = [ordered]@{
     Build = 'assemble the importable module in out/NetSock (help built from docs/)'
     Docs  = 'build the MAML help and about topic from docs/ into en-US/ (committed beside the docs)'
     Test  = 'build, run the xunit tests of the core, the Pester tests of the cmdlets and the samples in docs/examples, print "N passed, N failed, N skipped"'
-    Shell = 'start an interactive pwsh with the built module imported'
+    Shell = 'start an interactive pwsh with out/ on PSModulePath and NetSock imported by name (jobs and -Parallel find it too)'
     Demo  = 'a short scripted tour of NetSock on loopback'
     Bench = 'run the benchmarks under bench/ (not part of Test)'
+    Package = 'build NetSock.<version>.nupkg from out/NetSock (what Install-PSResource installs) into out/package'
     Clean = 'remove build output (out/, bin/, obj/)'
 }
 
@@ -110,23 +120,48 @@ function Invoke-Build {
     Write-Step "Building NetSock ($Configuration)"
     Invoke-Native dotnet @('build', (Join-Path $Root 'src/NetSock/NetSock.csproj'), '-c', $Configuration, '--nologo', '-v', 'quiet', '-clp:NoSummary;ErrorsOnly')
     $bin = Join-Path $Root "src/NetSock/bin/$Configuration/net8.0"
+    # NetSock's own assemblies precompiled where the build can (linux-x64), the portable IL build elsewhere.
+    $own = Get-ReadyToRunFolder $bin
+    if (-not $own) { $own = $bin }
 
     if (Test-Path $ModuleDir) { Remove-Item $ModuleDir -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $ModuleDir
     # NetSock's own assemblies beside the manifest; third-party ones in deps/, loaded into their own AssemblyLoadContext.
     $deps = New-Item -ItemType Directory -Path (Join-Path $ModuleDir 'deps')
-    Copy-Item (Join-Path $bin 'NetSock.dll'), (Join-Path $bin 'NetSock.Core.dll') $ModuleDir
+    Copy-Item (Join-Path $own 'NetSock.dll'), (Join-Path $own 'NetSock.Core.dll') $ModuleDir
     Get-ChildItem $bin -Filter '*.dll' | Where-Object Name -notin 'NetSock.dll', 'NetSock.Core.dll' | Copy-Item -Destination $deps
     Copy-Item (Join-Path $bin 'runtimes') $deps -Recurse -ErrorAction Ignore
     Copy-Item (Join-Path $bin '*.ps1xml') $ModuleDir
-    Copy-Item (Join-Path $bin '*.psm1') $ModuleDir
-    Copy-Item (Join-Path $Root 'NetSock.psd1') $ModuleDir
+    Copy-Item (Join-Path $bin '*.psm1'), (Join-Path $bin '*.ps1') $ModuleDir
+    Copy-Item (Join-Path $Root 'NetSock.psd1'), (Join-Path $Root 'LICENSE') $ModuleDir
     & (Join-Path $Root 'tools/Convert-Docs.ps1') -DocsPath (Join-Path $Root 'docs') -OutputPath (Join-Path $ModuleDir 'en-US')
 
     if (Get-ChildItem $ModuleDir -Recurse -Filter 'System.Management.Automation.dll') {
         throw 'The built module contains System.Management.Automation.dll: PowerShellStandard.Library must stay a compile-time-only reference.'
     }
     Write-Host "Module ready: $ModuleDir"
+}
+
+function Get-ReadyToRunFolder {
+    <#
+        Compiles NetSock.dll and NetSock.Core.dll of $Bin ReadyToRun for linux-x64 (tools/ReadyToRun: crossgen through
+        the SDK, against the .NET runtime of pwsh 7.6) and returns the folder that holds them; $null where that does not
+        apply (another OS or CPU: the IL build is shipped as it is) or fails (a warning says why; the IL build is shipped).
+        The images keep their IL, so the module still loads everywhere: pwsh on .NET 8, macOS, Windows, arm64 compile it.
+    #>
+    param([string] $Bin)
+    if (-not $IsLinux -or [Runtime.InteropServices.RuntimeInformation]::OSArchitecture -ne 'X64') { return $null }
+    $r2r = Join-Path $Out 'r2r'
+    Write-Step 'Compiling NetSock.dll and NetSock.Core.dll ReadyToRun (linux-x64)'
+    try {
+        Invoke-Native dotnet @('publish', (Join-Path $Root 'tools/ReadyToRun/ReadyToRun.csproj'), '-c', 'Release', '-o', $r2r,
+            "-p:NetSockBin=$Bin$([IO.Path]::DirectorySeparatorChar)", "-p:PowerShellHome=$PSHOME", '--nologo', '-v', 'quiet', '-clp:NoSummary;ErrorsOnly')
+        $r2r
+    }
+    catch {
+        Write-Warning "NetSock is shipped as IL only (slower first commands): the ReadyToRun compilation failed: $_"
+        $null
+    }
 }
 
 function Invoke-Docs {
@@ -205,10 +240,20 @@ function Invoke-Test {
     if ($failed -gt 0) { exit 1 }
 }
 
+function Get-ShellModulePath {
+    # PSModulePath of the Shell task: out/ (which holds the built NetSock folder) first, so that child processes and
+    # runspaces (Start-Job, & pwsh, ForEach-Object -Parallel) import NetSock by name.
+    ($Out, $env:PSModulePath | Where-Object { $_ }) -join [IO.Path]::PathSeparator
+}
+
 function Invoke-Shell {
-    Invoke-Build
-    $import = "Import-Module '$(Join-Path $ModuleDir 'NetSock.psd1')'; Write-Host 'NetSock loaded: Get-Command -Module NetSock lists its cmdlets.'"
-    Invoke-Pwsh @('-NoLogo', '-NoExit', '-Command', $import)
+    if (-not $NoBuild) { Invoke-Build }
+    $env:PSModulePath = Get-ShellModulePath
+    if ($Command) {
+        Invoke-Pwsh @('-NoLogo', '-NoProfile', '-NonInteractive', '-Command', "Import-Module NetSock; $Command")
+        return
+    }
+    Invoke-Pwsh @('-NoLogo', '-NoExit', '-Command', "Import-Module NetSock; Write-Host 'NetSock loaded: Get-Command -Module NetSock lists its cmdlets.'")
 }
 
 function Invoke-Demo {
@@ -222,6 +267,26 @@ function Invoke-Bench {
         Write-Step "Benchmark $($script.BaseName)"
         & $script.FullName -ModulePath (Join-Path $ModuleDir 'NetSock.psd1')
     }
+}
+
+function Invoke-Package {
+    <#
+        NetSock.<version>.nupkg from out/NetSock, with Compress-PSResource (PSResourceGet, shipped with pwsh 7.4 and
+        later): what Publish-PSResource would put in a repository and Install-PSResource installs. The manifest's
+        PrivateData.PSData (ProjectUri, LicenseUri, ReleaseNotes) becomes the package's metadata.
+    #>
+    if (-not $NoBuild) { Invoke-Build }
+    if (-not (Test-Path (Join-Path $ModuleDir 'NetSock.psd1'))) { throw "There is no built module in $ModuleDir to package: run the Build task first." }
+    $destination = if ($PackagePath) { $PackagePath } else { Join-Path $Out 'package' }
+    $null = New-Item -ItemType Directory -Path $destination -Force
+    $version = (Import-PowerShellDataFile (Join-Path $ModuleDir 'NetSock.psd1')).ModuleVersion
+    $nupkg = Join-Path $destination "NetSock.$version.nupkg"
+    Remove-Item $nupkg -ErrorAction Ignore
+    Write-Step "Packaging $ModuleDir"
+    Import-Module Microsoft.PowerShell.PSResourceGet -ErrorAction Stop
+    Compress-PSResource -Path $ModuleDir -DestinationPath $destination
+    if (-not (Test-Path $nupkg)) { throw "Compress-PSResource wrote no $nupkg." }
+    Write-Host "Package ready: $nupkg"
 }
 
 function Invoke-Clean {
