@@ -55,8 +55,9 @@
             param($Run)
             @($Run.Output).Count | Should -Be 2
             $show = "$($Run.Output[0])".TrimEnd()
-            @([regex]::Matches($show, '(?m)^###\[ (\w+) \]###$') | ForEach-Object { $_.Groups[1].Value }) | Should -Be @('Ethernet', 'Raw')
-            $show | Should -Match '(?m)^\s+Load\s+= 4500001C0001\s*$' -Because 'the six bytes left are the Raw layer'
+            @([regex]::Matches($show, '(?m)^###\[ (\w+) \]###$') | ForEach-Object { $_.Groups[1].Value }) | Should -Be @('Ethernet', 'IPv4')
+            $show | Should -Match '(?m)^\s+Identification\s+= 1\s*$' -Because 'the six bytes hold the fields up to the identification'
+            $show | Should -Not -Match 'TimeToLive' -Because 'the fields past the cut are absent'
             $show | Should -Match 'Malformed: IPv4 header truncated: 6 of 20 bytes$'
             "$($Run.Output[1])".TrimEnd() | Should -Match '\[malformed: IPv4 header truncated: 6 of 20 bytes\]$'
         }
