@@ -169,7 +169,7 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
         {
             switch (layers[i])
             {
-                case NetSock.Packets.Layers.IPLayer ip:
+                case NetSock.Packets.Layers.IPLayer ip when ip.GetInfo().GetField(source ? "Source" : "Destination").IsPresentIn(ip):   // not cut off
                     return (source ? ip.EffectiveSource : ip.EffectiveDestination).ToString();
                 case NetSock.Packets.Layers.Arp arp:
                     return (source ? arp.SenderProtocolAddress : arp.TargetProtocolAddress)?.ToString() ?? "";

@@ -83,6 +83,7 @@ public class CutHeaderTests
         Assert.Null(ip["src"]);
         Assert.Null(ip["dst"]);
         Assert.Null(ip["options"]);
+        Assert.Equal(("", ""), (p.Source, p.Destination));     // tshark: N/A, not the zeros the cut left
     }
 
     [Fact]
@@ -94,6 +95,7 @@ public class CutHeaderTests
         Assert.Equal(S6, ip["src"]);
         Assert.Equal((byte)17, ip["nh"]);
         Assert.Null(ip["dst"]);
+        Assert.Equal(("2001:db8::1", ""), (p.Source, p.Destination));
     }
 
     [Fact]
