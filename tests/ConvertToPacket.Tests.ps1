@@ -43,12 +43,13 @@ Describe 'ConvertTo-Packet' {
             $p.Layers.Name | Should -Be @('IPv4', 'Udp')
         }
 
-        It 'marks truncated input malformed and keeps the rest as Raw, without an error' {
+        It 'marks truncated input malformed and keeps the fields before the cut, without an error' {
             $p = ConvertTo-Packet $Frame.Substring(0, 40) -ErrorVariable err
             $err | Should -BeNullOrEmpty
             $p.IsMalformed | Should -BeTrue
-            $p.MalformedReason | Should -Match 'IPv4 header truncated'
-            $p.Layers.Name | Should -Be @('Ethernet', 'Raw')
+            $p.MalformedReason | Should -Be 'IPv4 header truncated: 6 of 20 bytes'
+            $p.Layers.Name | Should -Be @('Ethernet', 'IPv4')
+            $p.IPv4.CutLength | Should -Be 6
         }
     }
 

@@ -169,9 +169,11 @@ Describe 'Send-RawPacket' {
             $rx = $out[0].Received
             $rx.Icmp.Type | Should -Be 3
             $rx.Icmp.Code | Should -Be 3
-            @($rx.Layers | Where-Object Name -ne 'LinuxSll' | ForEach-Object Name) | Should -Be @('IPv4', 'Icmp', 'IPv4', 'Udp', 'Raw')
-            $rx.Udp.SourcePort | Should -Be $sport      # the quoted datagram
-            $rx.Udp.DestinationPort | Should -Be $port
+            @($rx.Layers | Where-Object Name -ne 'LinuxSll' | ForEach-Object Name) | Should -Be @('IPv4', 'Icmp')
+            $rx.Udp | Should -BeNullOrEmpty -Because 'the UDP header is the quoted datagram''s, not the error''s own'
+            @($rx.Icmp.Quoted.Layers.Name) | Should -Be @('IPv4', 'Udp', 'Raw')
+            $rx.Icmp.Quoted.Udp.SourcePort | Should -Be $sport
+            $rx.Icmp.Quoted.Udp.DestinationPort | Should -Be $port
         }
 
         It 'matches the ICMP port-unreachable, not the packet itself, for UDP with equal ports (as the defaults 53 > 53 are)' -Tag 'Root' -Skip:$NoRoot {

@@ -162,7 +162,8 @@ Describe 'Send-RawPacket between two network namespaces' -Tag 'Root' {
                 [pscustomobject]@{
                     Count = $out.Count; Answered = $out[0].Answered; Type = $rx.Icmp.Type; Code = $rx.Icmp.Code; From = "$($rx.IPv4.Source)"
                     Layers = @($rx.Layers | Where-Object Name -ne 'LinuxSll' | ForEach-Object Name) -join '/'
-                    QuotedSport = $rx.Udp.SourcePort; QuotedDport = $rx.Udp.DestinationPort
+                    OwnUdp = $null -ne $rx.Udp; Quoted = @($rx.Icmp.Quoted.Layers.Name) -join '/'
+                    QuotedSport = $rx.Icmp.Quoted.Udp.SourcePort; QuotedDport = $rx.Icmp.Quoted.Udp.DestinationPort
                 }
             }
             $r.Count | Should -Be 1
@@ -170,7 +171,9 @@ Describe 'Send-RawPacket between two network namespaces' -Tag 'Root' {
             $r.Type | Should -Be 3
             $r.Code | Should -Be 3
             $r.From | Should -Be '198.18.0.2'
-            $r.Layers | Should -Be 'IPv4/Icmp/IPv4/Udp/Raw'
+            $r.Layers | Should -Be 'IPv4/Icmp'
+            $r.OwnUdp | Should -BeFalse
+            $r.Quoted | Should -Be 'IPv4/Udp/Raw'
             $r.QuotedSport | Should -Be 41002
             $r.QuotedDport | Should -Be $port
         }

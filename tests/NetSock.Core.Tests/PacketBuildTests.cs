@@ -122,8 +122,11 @@ public class PacketBuildTests
     {
         var p = Packet.Dissect(Convert.FromHexString("4500003e00010000050"[..18]), LinkType.Raw);
         Assert.True(p.IsMalformed);
-        Assert.Contains("IPv4 header truncated", p.MalformedReason);
-        Assert.IsType<Raw>(p.Layers.Single());
+        Assert.Equal("IPv4 header truncated: 9 of 20 bytes", p.MalformedReason);
+        var ip = Assert.IsType<IPv4>(p.Layers.Single());     // the fields before the cut, as tshark shows them
+        Assert.Equal((ushort)0x3e, ip["len"]);
+        Assert.Equal((byte)5, ip["ttl"]);
+        Assert.Null(ip["proto"]);
     }
 
     [Theory]

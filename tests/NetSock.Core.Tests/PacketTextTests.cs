@@ -113,8 +113,12 @@ public class PacketTextTests
             "  Destination = 02:00:00:00:00:02\n" +
             "  Source      = 02:00:00:00:00:01\n" +
             "  Type        = 0x0800 (IPv4)\n" +
-            "###[ Raw ]###\n" +
-            "  Load = 45 00 00 1C 00 01\n" +
+            "###[ IPv4 ]###\n" +
+            "  Version              = 4\n" +
+            "  InternetHeaderLength = 5\n" +
+            "  TypeOfService        = 0\n" +
+            "  TotalLength          = 28\n" +
+            "  Identification       = 1\n" +
             "Malformed: IPv4 header truncated: 6 of 20 bytes",
             PacketText.Show(cut));
     }
@@ -185,7 +189,7 @@ public class PacketTextTests
     public void LineOfAMalformedPacketSaysWhy()
     {
         var cut = Packet.Dissect(Convert.FromHexString("02000000000202000000000108004500001c0001"));
-        Assert.EndsWith(" / Raw 6 bytes [malformed: IPv4 header truncated: 6 of 20 bytes]", PacketText.Line(cut));
+        Assert.EndsWith(" [malformed: IPv4 header truncated: 6 of 20 bytes]", PacketText.Line(cut));
     }
 
     [Fact]

@@ -171,7 +171,8 @@ public class ReplyMatchingTests
     public void APortUnreachableQuotingTheSentIPv4UdpAnswers()
     {
         var error = PortUnreachable(S, D, 40000, 53);
-        Assert.Equal(new[] { "IPv4", "Icmp", "IPv4", "Udp", "Raw" }, Names(error));
+        Assert.Equal(new[] { "IPv4", "Icmp" }, Names(error));
+        Assert.Equal(new[] { "IPv4", "Udp", "Raw" }, Names(error.Get<Icmp>()!.Quoted!));
         Assert.True(Replies.Answers(error, UdpQuery()));
     }
 
@@ -209,6 +210,21 @@ public class ReplyMatchingTests
         var otherSeq = Wire(new IPv4 { Source = Other, Destination = S }, new Icmp { Type = 11 },
             new IPv4 { Source = S, Destination = D, TimeToLive = 1 }, new Tcp { SourcePort = 40000, DestinationPort = 443, SequenceNumber = Isn + 5, Flags = TcpFlags.Syn });
         Assert.False(Replies.Answers(otherSeq, Syn()));
+    }
+
+    [Fact]
+    public void ATimeExceededQuotingOnlyEightBytesOfTheSynAnswersIt()
+    {
+        // RFC 792: the IP header and 64 bits of the datagram. The quoted TCP header is cut after the sequence number,
+        // which is all the match needs.
+        byte[] syn = Syn().GetBytes();
+        var error = Packet.Dissect(Packet.FromLayers(new Layer[] { new IPv4 { Source = Other, Destination = S }, new Icmp { Type = 11 }, new Raw { Load = syn[..28] } }).GetBytes(), LinkType.Raw);
+        Assert.Equal(8, error.Get<Icmp>()!.Quoted!.Get<Tcp>()!.CutLength);
+        Assert.True(Replies.Answers(error, Syn()));
+        byte[] otherSeq = (byte[])syn.Clone();
+        otherSeq[27] ^= 1;
+        var wrong = Packet.Dissect(Packet.FromLayers(new Layer[] { new IPv4 { Source = Other, Destination = S }, new Icmp { Type = 11 }, new Raw { Load = otherSeq[..28] } }).GetBytes(), LinkType.Raw);
+        Assert.False(Replies.Answers(wrong, Syn()));
     }
 
     // ---- ICMPv6 ----

@@ -32,9 +32,13 @@
     }
     5 = @{ Assert = {
             param($Run)
-            $Run.Output | Should -Be @($true, 'IPv4 header truncated: 6 of 20 bytes', 'Ethernet', 'Raw')
-            # The Raw layer holds the six bytes that are left.
-            (ConvertTo-Packet '02000000000202000000000108004500001c0001').Raw.Load.Count | Should -Be 6
+            $Run.Output | Should -Be @($true, 'IPv4 header truncated: 6 of 20 bytes', 'Ethernet', 'IPv4', 28)
+            # The fields past the cut are absent.
+            $cut = ConvertTo-Packet '02000000000202000000000108004500001c0001'
+            $cut.IPv4.CutLength | Should -Be 6
+            $cut.IPv4['Identification'] | Should -Be 1
+            $cut.IPv4['ttl'] | Should -BeNullOrEmpty
+            $cut.IPv4['src'] | Should -BeNullOrEmpty
         }
     }
     6 = @{ Assert = {

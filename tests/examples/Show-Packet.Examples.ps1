@@ -56,9 +56,10 @@
     5 = @{ Assert = {
             param($Run)
             $show = (@($Run.Output)[0..(@($Run.Output).Count - 2)] -join "`n").TrimEnd()
-            @([regex]::Matches($show, '(?m)^###\[ (\w+) \]###$') | ForEach-Object { $_.Groups[1].Value }) | Should -Be @('Ethernet', 'Raw')
+            @([regex]::Matches($show, '(?m)^###\[ (\w+) \]###$') | ForEach-Object { $_.Groups[1].Value }) | Should -Be @('Ethernet', 'IPv4')
             $show | Should -Match '(?m)^\s+Type\s+= 0x0800 \(IPv4\)\s*$'
-            $show | Should -Match '(?m)^\s+Load\s+= 45 00 00 1C 00 01\s*$' -Because 'the six bytes left are the Raw layer, in hex as they are not text'
+            $show | Should -Match '(?m)^\s+Identification\s+= 1\s*$' -Because 'the six bytes hold the fields up to the identification'
+            $show | Should -Not -Match 'TimeToLive' -Because 'the fields past the cut are absent'
             $show | Should -Match 'Malformed: IPv4 header truncated: 6 of 20 bytes$'
             "$(@($Run.Output)[-1])".TrimEnd() | Should -Match '\[malformed: IPv4 header truncated: 6 of 20 bytes\]$'
         }

@@ -26,7 +26,7 @@ public static class Replies
     /// <summary>
     /// True when <paramref name="received"/> answers <paramref name="sent"/>: link headers are skipped on both sides (a
     /// reply captured on "any" starts with a Linux cooked header where the sent frame had Ethernet); an ICMP or ICMPv6
-    /// error answers when what it quotes is the sent packet; otherwise the layers are compared pairwise from the bottom.
+    /// error answers when what it quotes (<see cref="Layers.IcmpLayer.Quoted"/>) is the sent packet; otherwise the layers are compared pairwise from the bottom.
     /// </summary>
     public static bool Answers(Packet received, Packet sent)
     {
@@ -36,8 +36,8 @@ public static class Replies
         if (NetworkBytes(received, received.Layers.Count - r.Length).SequenceEqual(NetworkBytes(sent, sent.Layers.Count - s.Length))) return false;
         for (int i = 0; i < r.Length && i < s.Length; i++)
         {
-            if (i + 1 < r.Length && r[i + 1].QuotesOffender && r[i] is Layers.IPLayer)
-                return QuoteIs(r[(i + 2)..], s[i..]);
+            if (i + 1 < r.Length && r[i + 1] is Layers.IcmpLayer { IsError: true, Quoted: { } quote } && r[i] is Layers.IPLayer)
+                return QuoteIs(quote.Layers, s[i..]);
             switch (r[i].AnswersSent(s[i], new AnswerContext(PayloadLength(s, i))))
             {
                 case Answer.No: return false;
@@ -47,12 +47,12 @@ public static class Replies
         return r.Length > 0 && s.Length > 0;
     }
 
-    private static bool QuoteIs(Layer[] quote, Layer[] sent)
+    private static bool QuoteIs(IReadOnlyList<Layer> quote, Layer[] sent)
     {
-        if (quote.Length == 0) return false;
-        for (int i = 0; i < quote.Length && i < sent.Length; i++)
+        if (quote.Count == 0) return false;
+        for (int i = 0; i < quote.Count && i < sent.Length; i++)
         {
-            if (quote[i] is Layers.BytesLayer || sent[i] is Layers.BytesLayer) break;   // a quote is cut short: compare headers only
+            if (quote[i] is Layers.BytesLayer || sent[i] is Layers.BytesLayer) break;   // the payload past the headers is not compared
             if (!quote[i].IsQuoteOf(sent[i])) return false;
         }
         return true;

@@ -1,9 +1,17 @@
 namespace NetSock.Packets;
 
-/// <summary>Bytes to layers, following the bindings; never throws: what cannot be decoded becomes Raw and the reason is kept.</summary>
+/// <summary>
+/// Bytes to layers, following the bindings; never throws: what cannot be decoded becomes Raw and the reason is kept.
+/// A header cut short inside its fixed part is kept with the fields before the cut (<see cref="Layer.CutLength"/>) and
+/// ends the packet, which is malformed.
+/// </summary>
 internal static class Dissector
 {
-    public static (Layer[] Layers, string? MalformedReason) Decode(byte[] bytes, LinkType linkType)
+    /// <param name="quotation">
+    /// True for the datagram an ICMP or ICMPv6 error quotes (<see cref="Layers.IcmpLayer.Quoted"/>): a quote may stop
+    /// mid-header (RFC 792 keeps only 64 bits past the IP header), so a header cut short there ends it without making it malformed.
+    /// </param>
+    public static (Layer[] Layers, string? MalformedReason) Decode(byte[] bytes, LinkType linkType, bool quotation = false)
     {
         var layers = new List<Layer>(4);
         string? reason = null;
@@ -23,7 +31,7 @@ internal static class Dissector
                 if (length <= 0 && layer is not Layers.Raw)
                     throw new DecodeException($"{layer.Name} header has no length");
             }
-            catch (DecodeException e) when ((e.Truncated && context.InQuotation) || e.NotThisLayer)
+            catch (DecodeException e) when ((e.Truncated && quotation) || e.NotThisLayer)
             {
                 break;      // an ICMP error's quote ends where the sender cut it, or the port's protocol is not there: not malformed
             }
@@ -34,6 +42,13 @@ internal static class Dissector
             }
             layers.Add(layer);
             offset += length;
+            if (layer is Layers.IcmpLayer { Quoted: { IsMalformed: true } quote })
+                reason ??= $"the datagram {layer.Name} quotes is malformed: {quote.MalformedReason}";
+            if (layer.CutLength is int cut)
+            {
+                if (!quotation) reason = $"{layer.Name} header truncated: {cut} of {layer.HeaderLength} bytes";
+                break;
+            }
             if (context.PayloadLength is int payload && offset + payload < end)
             {
                 // Bytes past the length the header announces (Ethernet padding) are kept apart as padding.

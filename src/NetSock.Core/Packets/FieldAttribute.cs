@@ -22,6 +22,13 @@ public sealed class FieldAttribute : Attribute
     /// <summary>Scapy's name for the field (dst, ttl, dport, ...), usable as a parameter alias.</summary>
     public string? Alias { get; init; }
 
+    /// <summary>
+    /// Where the field ends in the header's fixed part, in bytes from the header's start: a header cut short keeps the
+    /// fields that end at or before the cut (see <see cref="Layer.CutLength"/>). 0, the default, for a field past the
+    /// fixed part (options) or of a layer that is never kept cut.
+    /// </summary>
+    public int End { get; init; }
+
     /// <summary>Declaration order (the line number, filled in by the compiler).</summary>
     public int Order { get; }
 }

@@ -17,6 +17,7 @@ public sealed class PacketField
         IsAuto = Nullable.GetUnderlyingType(property.PropertyType) is not null
                  || (!property.PropertyType.IsValueType && defaultValue is null && IsAutoReference(property));
         Default = defaultValue;
+        End = attribute.End;
     }
 
     public string Name { get; }
@@ -32,7 +33,14 @@ public sealed class PacketField
     /// <summary>The value a new layer has (null for an auto field).</summary>
     public object? Default { get; }
 
-    public object? GetValue(Layer layer) => _property.GetValue(layer);
+    /// <summary>Where the field ends in its header's fixed part (<see cref="FieldAttribute.End"/>); 0 past it.</summary>
+    public int End { get; }
+
+    /// <summary>False for a field past the cut of a header cut short (<see cref="Layer.CutLength"/>): the packet did not have it.</summary>
+    public bool IsPresentIn(Layer layer) => layer.CutLength is not int cut || (End > 0 && End <= cut);
+
+    /// <summary>The field's value; null for an unset auto field, and for a field the packet did not have (<see cref="IsPresentIn"/>).</summary>
+    public object? GetValue(Layer layer) => IsPresentIn(layer) ? _property.GetValue(layer) : null;
 
     public void SetValue(Layer layer, object? value) => _property.SetValue(layer, value);
 

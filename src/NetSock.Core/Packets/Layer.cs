@@ -44,8 +44,33 @@ public abstract class Layer : System.Dynamic.IDynamicMetaObjectProvider, IDynami
 
     public string Name => Info.Name;
 
-    /// <summary>Bumped by every field change.</summary>
-    internal int ChangeCount => _version;
+    /// <summary>Bumped by every field change (an ICMP error's adds its quoted packet's changes).</summary>
+    internal virtual int ChangeCount => _version;
+
+    /// <summary>
+    /// How many bytes of this header the packet had, when it was cut short inside the header's fixed part (a capture's
+    /// snap length, a truncated file): the fields that end before the cut are read as tshark reads them, the others are
+    /// absent (null through <see cref="this[string]"/>, the Scapy names and Show-Packet; zero through the typed
+    /// properties). Null for a whole header. A cut header builds as cut: its first CutLength bytes.
+    /// </summary>
+    public int? CutLength { get; private set; }
+
+    /// <summary>
+    /// Decode's first step for a header whose fixed part is <paramref name="length"/> bytes: the data itself when it is
+    /// all there, otherwise a zero-padded copy, with <see cref="CutLength"/> set to the bytes there were. A layer that
+    /// calls it reads its fixed fields from the result and then returns CutLength when it is set.
+    /// </summary>
+    protected ReadOnlySpan<byte> Whole(ReadOnlySpan<byte> data, int length)
+    {
+        if (data.Length >= length) return data;
+        CutLength = data.Length;
+        var padded = new byte[length];
+        data.CopyTo(padded);
+        return padded;
+    }
+
+    /// <summary>The bytes this layer takes on the wire: <see cref="HeaderLength"/>, or fewer when the header was cut short.</summary>
+    internal int WireLength => CutLength is int cut && cut < HeaderLength ? cut : HeaderLength;
 
     protected void Set<T>(ref T field, T value)
     {
@@ -68,7 +93,7 @@ public abstract class Layer : System.Dynamic.IDynamicMetaObjectProvider, IDynami
     /// <summary>The field's value by name or alias (null for an auto field that is unset).</summary>
     public object? this[string field]
     {
-        get => Info.GetField(field).GetValue(this);
+        get => Info.GetField(field).GetValue(this);   // null for a field past the cut of a header cut short
         set => Info.GetField(field).SetValue(this, value);
     }
 
@@ -107,9 +132,6 @@ public abstract class Layer : System.Dynamic.IDynamicMetaObjectProvider, IDynami
     /// ids: the fields a router copies back unchanged); by default a layer of the same kind.
     /// </summary>
     protected internal virtual bool IsQuoteOf(Layer sent) => sent.GetType() == GetType();
-
-    /// <summary>True for an error message whose payload quotes the datagram that caused it (ICMP 3, 4, 5, 11, 12; ICMPv6 1–4).</summary>
-    protected internal virtual bool QuotesOffender => false;
 
     /// <summary>True for a link-layer header (Ethernet, 802.1Q, Linux cooked, BSD loopback): reply matching starts above it.</summary>
     protected internal virtual bool IsLinkHeader => false;
@@ -175,19 +197,4 @@ public sealed class DecodeContext
 
     /// <summary>Where the current layer's payload ends, when its header says (IPv4 total length, UDP length); bytes past it are padding.</summary>
     public int? PayloadLength { get; set; }
-
-    /// <summary>
-    /// Set by an ICMP or ICMPv6 error before its quoted datagram is decoded. A quote may stop mid-header (RFC 792
-    /// keeps only 64 bits past the IP header), so a header cut short there ends decoding, with the rest as Raw,
-    /// without marking the packet malformed. Stays set for every layer above.
-    /// </summary>
-    public bool InQuotation { get; set; }
-
-    /// <summary>The layer an ICMP error quotes (bound on its type), entering the quotation when there is one.</summary>
-    public Type? Quoted(Type icmp, int type)
-    {
-        var next = LayerRegistry.UpperFor(icmp, type);
-        if (next is not null) InQuotation = true;
-        return next;
-    }
 }

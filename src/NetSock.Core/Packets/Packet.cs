@@ -11,10 +11,11 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
     private LayerList? _layerList;
     private int[]? _decodedVersions;
     private readonly byte[]? _original;
+    private bool _quotation;
 
     private Packet(Layer[] layers)
     {
-        _layers = layers;
+        _layers = NetSock.Packets.Layers.IcmpLayer.TakeQuotes(layers);
         LinkType = layers.Length > 0 ? layers[0].LinkTypeWhenFirst ?? LinkType.Raw : LinkType.Raw;
     }
 
@@ -29,6 +30,15 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
 
     /// <summary>Dissects bytes that start with a <paramref name="linkType"/> header. Never throws: bad input is marked malformed.</summary>
     public static Packet Dissect(byte[] bytes, LinkType linkType = LinkType.Ethernet) => new(bytes, linkType);
+
+    /// <summary>The datagram an ICMP or ICMPv6 error quotes (<see cref="NetSock.Packets.Layers.IcmpLayer.Quoted"/>): a header cut short there is not malformed.</summary>
+    internal static Packet DissectQuote(byte[] bytes, LinkType linkType) => new(bytes, linkType) { _quotation = true };
+
+    /// <summary>A copy that owns its layers: the same bytes, dissected again when read, while nothing was changed.</summary>
+    internal Packet Copy() => _original is not null && !Changed() ? new(_original, LinkType) { _quotation = _quotation } : FromLayers(EnsureDecoded());
+
+    /// <summary>Grows with every change to a field of the packet's layers (0 while a dissected packet is not decoded).</summary>
+    internal int ChangeCount => _layers?.Sum(l => l.ChangeCount) ?? 0;
 
     /// <summary>The layers, lowest first; as text (Export-Csv, string interpolation) their names: "Ethernet/IPv4/Tcp".</summary>
     public IReadOnlyList<Layer> Layers => _layerList ??= new LayerList(EnsureDecoded());
@@ -159,7 +169,7 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
         {
             switch (layers[i])
             {
-                case NetSock.Packets.Layers.IPLayer ip:
+                case NetSock.Packets.Layers.IPLayer ip when ip.GetInfo().GetField(source ? "Source" : "Destination").IsPresentIn(ip):   // not cut off
                     return (source ? ip.EffectiveSource : ip.EffectiveDestination).ToString();
                 case NetSock.Packets.Layers.Arp arp:
                     return (source ? arp.SenderProtocolAddress : arp.TargetProtocolAddress)?.ToString() ?? "";
@@ -177,7 +187,7 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
     private Layer[] EnsureDecoded()
     {
         if (_layers is not null) return _layers;
-        var (layers, reason) = Dissector.Decode(_original!, LinkType);
+        var (layers, reason) = Dissector.Decode(_original!, LinkType, _quotation);
         MalformedReason = reason;
         _decodedVersions = layers.Select(l => l.ChangeCount).ToArray();
         _layers = layers;

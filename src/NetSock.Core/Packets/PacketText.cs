@@ -12,27 +12,39 @@ public static class PacketText
     /// <summary>
     /// Scapy's show(): for each layer a <c>###[ Name ]###</c> header, then one line per field in wire order, the names
     /// padded to the layer's longest, an unset auto field shown as <c>auto</c>, each value as <see cref="ShowValue"/>
-    /// writes it. A malformed packet ends with the reason. For show2(), give the packet's <see cref="Packet.Rebuilt"/>.
+    /// writes it, a field past the cut of a header cut short not shown. An ICMP error's quote follows it. A malformed
+    /// packet ends with the reason. For show2(), give the packet's <see cref="Packet.Rebuilt"/>.
     /// </summary>
     public static string Show(Packet packet)
     {
         ArgumentNullException.ThrowIfNull(packet);
         var text = new StringBuilder();
-        foreach (var layer in packet.Layers)
-        {
-            if (text.Length > 0) text.Append('\n');
-            text.Append("###[ ").Append(layer.Name).Append(" ]###");
-            var fields = layer.GetInfo().Fields;
-            int width = fields.Count == 0 ? 0 : fields.Max(f => f.Name.Length);
-            foreach (var field in fields)
-                text.Append('\n').Append(("  " + field.Name.PadRight(width) + " = " + ShowValue(layer, field)).TrimEnd());
-        }
+        ShowLayers(packet, "", text);
         if (packet.IsMalformed && packet.MalformedReason is { } reason)
         {
             if (text.Length > 0) text.Append('\n');
             text.Append("Malformed: ").Append(reason);
         }
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The blocks of <paramref name="packet"/>'s layers; an ICMP error's quote follows it as blocks "IPv4 in Icmp", ...
+    /// (Scapy's "IP in ICMP"). A header cut short shows the fields it has.
+    /// </summary>
+    private static void ShowLayers(Packet packet, string within, StringBuilder text)
+    {
+        foreach (var layer in packet.Layers)
+        {
+            if (text.Length > 0) text.Append('\n');
+            text.Append("###[ ").Append(layer.Name).Append(within).Append(" ]###");
+            var fields = layer.GetInfo().Fields.Where(f => f.IsPresentIn(layer)).ToList();
+            int width = fields.Count == 0 ? 0 : fields.Max(f => f.Name.Length);
+            foreach (var field in fields)
+                text.Append('\n').Append(("  " + field.Name.PadRight(width) + " = " + ShowValue(layer, field)).TrimEnd());
+            if (layer is Layers.IcmpLayer { Quoted: { } quote })
+                ShowLayers(quote, " in " + layer.Name, text);
+        }
     }
 
     /// <summary>

@@ -65,18 +65,20 @@ public sealed class ScapyCorpusTests : IClassFixture<ScapyCorpusFixture>
         Assert.False(ours.IsMalformed, ours.MalformedReason);
         // Scapy guesses layers from ports (DNS on 53, L2TP on 1701): compare up to the first layer NetSock does not have.
         var theirs = answer.Layers!.TakeWhile(l => ScapySpec.LayerFor(l.Name) is not null).ToList();
-        var names = ours.Layers.Select(l => l.Name).ToList();
+        // Scapy's IPerror / UDPerror follow the ICMP layer in its list; NetSock's are the ICMP layer's Quoted packet.
+        var layers = WithQuotes(ours).ToList();
+        var names = layers.Select(l => l.Name).ToList();
         // Scapy reads any bytes on port 53 as DNS; NetSock keeps a payload that cannot be a DNS message as Raw.
         int dns = theirs.FindIndex(l => l.Name == "DNS");
         if (dns >= 0 && dns < names.Count && names[dns] == "Raw") theirs = theirs.Take(dns).ToList();
         if (names.Count == theirs.Count + 1 && names[^1] == "Raw" && theirs[^1].Fields.TryGetValue("data", out var data))
         {
             // Scapy keeps an ICMPv6 echo's payload in the message's own 'data' field; NetSock stacks a Raw layer.
-            Assert.Equal(data.GetProperty("hex").GetString(), Convert.ToHexString(((Raw)ours.Layers[^1]).Load).ToLowerInvariant());
+            Assert.Equal(data.GetProperty("hex").GetString(), Convert.ToHexString(((Raw)layers[^1]).Load).ToLowerInvariant());
             names.RemoveAt(names.Count - 1);
         }
         Assert.Equal(theirs.Select(l => ScapySpec.LayerFor(l.Name)!.Name), theirs.Count == answer.Layers!.Count ? names : names.Take(theirs.Count));
-        foreach (var (scapyLayer, layer) in theirs.Zip(ours.Layers))
+        foreach (var (scapyLayer, layer) in theirs.Zip(layers))
         {
             foreach (var field in layer.GetInfo().Fields.Where(f => f.Alias is not null && scapyLayer.Fields.ContainsKey(f.Alias)))
             {
@@ -87,6 +89,9 @@ public sealed class ScapyCorpusTests : IClassFixture<ScapyCorpusFixture>
             }
         }
     }
+
+    private static IEnumerable<Layer> WithQuotes(Packet packet) =>
+        packet.Layers.SelectMany(l => l is IcmpLayer { Quoted: { } quote } ? WithQuotes(quote).Prepend(l) : new[] { l });
 
     private static object? Normalize(JsonElement value) => value.ValueKind switch
     {

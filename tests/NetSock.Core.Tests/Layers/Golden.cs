@@ -1,5 +1,6 @@
 using System.Net;
 using NetSock.Packets;
+using NetSock.Packets.Layers;
 
 namespace NetSock.Tests.Layers;
 
@@ -20,4 +21,11 @@ internal static class Golden
     public static Packet Dissect(string hex, LinkType linkType = LinkType.Raw) => Packet.Dissect(Convert.FromHexString(hex), linkType);
 
     public static string[] Names(Packet p) => p.Layers.Select(l => l.Name).ToArray();
+
+    /// <summary>The datagram the packet's ICMP or ICMPv6 error quotes (Scapy's IPerror and what follows it).</summary>
+    public static Packet Quote(Packet p) => p.Layers.OfType<IcmpLayer>().Single().Quoted!;
+
+    /// <summary>The layers' names with the quote's after the ICMP layer's, marked as Scapy names them: "IPv4/Icmp/IPv4 in Icmp/Udp in Icmp".</summary>
+    public static string Flat(Packet p) => string.Join("/", p.Layers.SelectMany(l =>
+        l is IcmpLayer { Quoted: { } q } ? new[] { l.Name }.Concat(Flat(q).Split('/').Select(n => n + " in " + l.Name)) : new[] { l.Name }));
 }

@@ -53,22 +53,59 @@ public class IcmpTests
     }
 
     [Fact]
-    public void PortUnreachableQuotesTheDatagramAsIPv4AndUdp()
+    public void PortUnreachableQuotesTheDatagramAsAPacketOfItsOwn()
     {
         // bytes(IP(src='198.18.0.2', dst='198.18.0.1')/ICMP(type=3, code=3)/IP(src='198.18.0.1', dst='198.18.0.2')/UDP(sport=40000, dport=53)/b'q')
         const string hex = "45000039000100004001ee9bc6120002c61200010303893f000000004500001d000100004011eea7c6120001c61200029c4000350009663e71";
-        Assert.Equal(hex, Build(new IPv4 { Source = D, Destination = S }, new Icmp { Type = 3, Code = 3 },
-            new IPv4 { Source = S, Destination = D }, new Udp { SourcePort = 40000, DestinationPort = 53 }, new Raw { Load = "q"u8.ToArray() }));
+        var built = Packet.FromLayers(new Layer[] { new IPv4 { Source = D, Destination = S }, new Icmp { Type = 3, Code = 3 },
+            new IPv4 { Source = S, Destination = D }, new Udp { SourcePort = 40000, DestinationPort = 53 }, new Raw { Load = "q"u8.ToArray() } });
+        Assert.Equal(hex, Hex(built));
         var p = Dissect(hex);
-        Assert.False(p.IsMalformed);
-        Assert.Equal(new[] { "IPv4", "Icmp", "IPv4", "Udp", "Raw" }, Names(p));
+        foreach (var error in new[] { built, p })
+        {
+            // Scapy: IP / ICMP / IPerror / UDPerror / Raw, and pkt[UDP] finds nothing: the quote is not the packet's own.
+            Assert.False(error.IsMalformed);
+            Assert.Equal(new[] { "IPv4", "Icmp" }, Names(error));
+            Assert.Equal("IPv4/Icmp/IPv4 in Icmp/Udp in Icmp/Raw in Icmp", Flat(error));
+            Assert.Null(error.Get<Udp>());
+            Assert.Null(error["Udp"]);
+            Assert.False(error.Has("Raw"));
+            Assert.Equal("Icmp", error.Protocol);
+            Assert.Equal(error.Get<Icmp>()!.Summary, error.Info);
+            Assert.Equal(D.ToString(), error.Source);      // the error's own addresses, not the quoted datagram's
+            Assert.Equal(S.ToString(), error.Destination);
+            var quoted = error.Get<Icmp>()!.Quoted!;
+            Assert.Equal(S, quoted.Get<IPv4>()!.Source);
+            Assert.Equal(D, quoted.Get<IPv4>()!.Destination);
+            Assert.Equal(40000, quoted.Get<Udp>()!.SourcePort);
+            Assert.Equal(53, quoted.Get<Udp>()!.DestinationPort);
+        }
         Assert.True(p.Get<Icmp>()!.IsError);
+        Assert.Equal(8 + 29, p.Get<Icmp>()!.HeaderLength);
         Assert.Equal("ICMP dest-unreach port-unreachable", p.Get<Icmp>()!.Summary);
-        var quoted = (IPv4)p.Layers[2];
-        Assert.Equal(S, quoted.Source);
-        Assert.Equal(D, quoted.Destination);
-        Assert.Equal(40000, p.Get<Udp>()!.SourcePort);
-        Assert.Equal(53, p.Get<Udp>()!.DestinationPort);
+    }
+
+    [Fact]
+    public void LayersStackedOnACraftedErrorGoIntoItsQuote()
+    {
+        // New-Packet IPv4 | New-Packet Icmp -Type 3 -Code 3 | New-Packet IPv4 | New-Packet Udp: each stacks on the top.
+        var error = Packet.FromLayers(new Layer[] { new IPv4 { Source = D, Destination = S }, new Icmp { Type = 3, Code = 3 } })
+            .Stack(new IPv4 { Source = S, Destination = D }).Stack(new Udp { SourcePort = 40000, DestinationPort = 53 }).Stack(new Raw { Load = "q"u8.ToArray() });
+        Assert.Equal("IPv4/Icmp/IPv4 in Icmp/Udp in Icmp/Raw in Icmp", Flat(error));
+        Assert.Equal("45000039000100004001ee9bc6120002c61200010303893f000000004500001d000100004011eea7c6120001c61200029c4000350009663e71", Hex(error));
+        // An echo's payload stays the packet's own.
+        Assert.Equal(new[] { "IPv4", "Icmp", "Raw" }, Names(Packet.FromLayers(new Layer[] { new IPv4 { Destination = D }, new Icmp(), new Raw { Load = new byte[] { 1 } } })));
+    }
+
+    [Fact]
+    public void AChangeInsideTheQuoteRebuildsTheError()
+    {
+        var p = Dissect("45000039000100004001ee9bc6120002c61200010303893f000000004500001d000100004011eea7c6120001c61200029c4000350009663e71");
+        var copy = Packet.FromLayers(p.Layers);
+        p.Get<Icmp>()!.Quoted!.Get<Udp>()!.DestinationPort = 54;
+        // The decoded checksums are kept as they were (set values are sent verbatim): only the quoted port changes.
+        Assert.Equal("45000039000100004001ee9bc6120002c61200010303893f000000004500001d000100004011eea7c6120001c61200029c4000360009663e71", Hex(p));
+        Assert.Equal(53, Quote(copy).Get<Udp>()!.DestinationPort);     // a copy owns its quote
     }
 
     [Fact]
@@ -80,34 +117,48 @@ public class IcmpTests
             new IPv4 { Source = S, Destination = D, TimeToLive = 1 }, new Tcp { SourcePort = 40000, DestinationPort = 443, SequenceNumber = 1000 }));
         var p = Dissect(hex);
         Assert.False(p.IsMalformed);
-        Assert.Equal(new[] { "IPv4", "Icmp", "IPv4", "Tcp" }, Names(p));
-        Assert.Equal(1000u, p.Get<Tcp>()!.SequenceNumber);
-        Assert.Equal((byte)1, ((IPv4)p.Layers[2]).TimeToLive);
+        Assert.Equal("IPv4/Icmp/IPv4 in Icmp/Tcp in Icmp", Flat(p));
+        Assert.Null(p.Get<Tcp>());
+        Assert.Equal(1000u, Quote(p).Get<Tcp>()!.SequenceNumber);
+        Assert.Equal((byte)1, Quote(p).Get<IPv4>()!.TimeToLive);
     }
 
     [Fact]
-    public void AQuoteCutAfterEightBytesIsNotMalformed()
+    public void AQuoteCutAfterEightBytesKeepsThePortsAndSequenceAndIsNotMalformed()
     {
         // RFC 792 quotes the IP header and 64 bits of the datagram: the TCP header is cut short, which is how the quote
-        // ends, not a malformed packet (Scapy decodes the partial TCPerror; here the 8 bytes stay Raw).
+        // ends, not a malformed packet. As Scapy's TCPerror, the fields before the cut are read.
         // bytes(IP(src='198.18.0.2', dst='198.18.0.1')/ICMP(type=11)/raw(IP(src='198.18.0.1', dst='198.18.0.2', ttl=1)/TCP(sport=40000, dport=443, flags='S', seq=1000))[:28])
         const string hex = "45000038000100004001ee9cc6120002c61200010b00531c00000000450000280001000001062da8c6120001c61200029c4001bb000003e8";
         Assert.Equal(hex, Build(new IPv4 { Source = D, Destination = S }, new Icmp { Type = 11 }, new Raw { Load = Convert.FromHexString(hex[56..]) }));
         var p = Dissect(hex);
         Assert.False(p.IsMalformed);
         Assert.Null(p.MalformedReason);
-        Assert.Equal(new[] { "IPv4", "Icmp", "IPv4", "Raw" }, Names(p));
-        Assert.Equal(Convert.FromHexString("9c4001bb000003e8"), ((Raw)p["Raw"]!).Load);
-        Assert.Equal((ushort)40, ((IPv4)p.Layers[2]).TotalLength);   // the original datagram's length, as quoted
+        Assert.Equal("IPv4/Icmp/IPv4 in Icmp/Tcp in Icmp", Flat(p));
+        var quote = Quote(p);
+        Assert.False(quote.IsMalformed);
+        Assert.Equal((ushort)40, quote.Get<IPv4>()!.TotalLength);   // the original datagram's length, as quoted
+        var tcp = quote.Get<Tcp>()!;
+        Assert.Equal(8, tcp.CutLength);
+        Assert.Equal(40000, tcp.SourcePort);
+        Assert.Equal(443, tcp.DestinationPort);
+        Assert.Equal(1000u, tcp.SequenceNumber);
+        Assert.Null(tcp["ack"]);
+        Assert.Null(tcp["Flags"]);
+        // A change elsewhere rebuilds the quote as it came: the TCP header stays cut at 8 bytes.
+        p.Get<IPv4>()!.TimeToLive = 63;
+        Assert.Equal(hex[..16] + "3f01" + hex[20..], Hex(p));
     }
 
     [Fact]
-    public void AQuoteThatIsWrongRatherThanShortIsStillMalformed()
+    public void AQuoteThatIsWrongRatherThanShortMakesTheErrorMalformed()
     {
         // the quoted IPv4 header says IHL 3 (12 bytes): wrong, not cut short
         var p = Dissect("45000030000100004001eea4c6120002c61200010b00000000000000" + "430000280001000001062da8c6120001c6120002");
         Assert.True(p.IsMalformed);
         Assert.Contains("below the minimum", p.MalformedReason);
+        Assert.Contains("quotes is malformed", p.MalformedReason);
+        Assert.Equal(new[] { "Raw" }, Names(Quote(p)));
     }
 
     [Fact]
@@ -129,11 +180,26 @@ public class IcmpTests
     }
 
     [Fact]
-    public void TruncatedIcmpIsMalformedNotAnException()
+    public void AnIcmpHeaderCutShortKeepsTheFieldsBeforeTheCut()
     {
+        // tshark: "ICMP 23 [Malformed Packet]"; NetSock keeps Type, Code and Checksum, the 4 bytes that are whole.
         var p = Dissect("4500001c000100004001eeb8c6120001c6120002" + "0800f7ff00");
         Assert.True(p.IsMalformed);
-        Assert.Contains("Icmp header truncated", p.MalformedReason);
-        Assert.Equal(new[] { "IPv4", "Raw" }, Names(p));
+        Assert.Equal("Icmp header truncated: 5 of 8 bytes", p.MalformedReason);
+        Assert.Equal(new[] { "IPv4", "Icmp" }, Names(p));
+        var icmp = p.Get<Icmp>()!;
+        Assert.Equal(5, icmp.CutLength);
+        Assert.Equal((byte)8, icmp["type"]);
+        Assert.Equal((byte)0, icmp["code"]);
+        Assert.Equal((ushort)0xf7ff, icmp["chksum"]);
+        Assert.Null(icmp["id"]);
+        Assert.Null(icmp["seq"]);
+        var cutAt3 = Dissect("4500001c000100004001eeb8c6120001c6120002" + "0800f7");
+        Assert.True(cutAt3.IsMalformed);
+        Assert.Equal("Icmp header truncated: 3 of 8 bytes", cutAt3.MalformedReason);
+        Assert.Equal((byte)8, cutAt3.Get<Icmp>()!.Type);
+        Assert.Equal((byte)0, cutAt3.Get<Icmp>()!.Code);
+        Assert.Null(cutAt3.Get<Icmp>()!["chksum"]);
+        Assert.Equal("4500001c000100004001eeb8c6120001c6120002" + "0800f7", Hex(cutAt3));
     }
 }

@@ -59,10 +59,12 @@ public class IcmpV6Tests
             new IPv6 { Source = S6, Destination = D6 }, new Udp { SourcePort = 40000, DestinationPort = 53 }, new Raw { Load = "q"u8.ToArray() }));
         var p = Dissect(hex);
         Assert.False(p.IsMalformed);
-        Assert.Equal(new[] { "IPv6", "IcmpV6", "IPv6", "Udp", "Raw" }, Names(p));
+        Assert.Equal("IPv6/IcmpV6/IPv6 in IcmpV6/Udp in IcmpV6/Raw in IcmpV6", Flat(p));
         Assert.True(p.Get<IcmpV6>()!.IsError);
-        Assert.Equal(S6, ((IPv6)p.Layers[2]).Source);
-        Assert.Equal(53, p.Get<Udp>()!.DestinationPort);
+        Assert.Null(p.Get<Udp>());
+        Assert.Equal("IcmpV6", p.Protocol);
+        Assert.Equal(S6, Quote(p).Get<IPv6>()!.Source);
+        Assert.Equal(53, Quote(p).Get<Udp>()!.DestinationPort);
     }
 
     [Fact]
@@ -74,10 +76,10 @@ public class IcmpV6Tests
             new IPv6 { Source = S6, Destination = D6 }, new Tcp { SourcePort = 40000, DestinationPort = 443 }));
         var p = Dissect(hex);
         Assert.False(p.IsMalformed);
-        Assert.Equal(new[] { "IPv6", "IcmpV6", "IPv6", "Tcp" }, Names(p));
+        Assert.Equal("IPv6/IcmpV6/IPv6 in IcmpV6/Tcp in IcmpV6", Flat(p));
         Assert.Equal(1280u, p.Get<IcmpV6>()!.Mtu);
         Assert.Equal("ICMPv6 packet-too-big mtu 1280", p.Get<IcmpV6>()!.Summary);
-        Assert.Equal(443, p.Get<Tcp>()!.DestinationPort);
+        Assert.Equal(443, Quote(p).Get<Tcp>()!.DestinationPort);
     }
 
     [Fact]
@@ -86,7 +88,10 @@ public class IcmpV6Tests
         // bytes(IPv6(src='2001:db8::2', dst='2001:db8::1')/ICMPv6TimeExceeded()/raw(IPv6(src='2001:db8::1', dst='2001:db8::2', hlim=1)/TCP(sport=40000, dport=443))[:48])
         var p = Dissect("6000000000383a4020010db800000000000000000000000220010db80000000000000000000000010300419200000000600000000014060120010db800000000000000000000000120010db80000000000000000000000029c4001bb00000000");
         Assert.False(p.IsMalformed);
-        Assert.Equal(new[] { "IPv6", "IcmpV6", "IPv6", "Raw" }, Names(p));
+        Assert.Equal("IPv6/IcmpV6/IPv6 in IcmpV6/Tcp in IcmpV6", Flat(p));
+        var tcp = Quote(p).Get<Tcp>()!;
+        Assert.Equal((8, (ushort)40000, (ushort)443, 0u), (tcp.CutLength, tcp.SourcePort, tcp.DestinationPort, tcp.SequenceNumber));
+        Assert.Null(tcp["AcknowledgmentNumber"]);
     }
 
     [Fact]
@@ -97,7 +102,7 @@ public class IcmpV6Tests
         Assert.Equal(hex, Build(new IPv6 { Source = D6, Destination = S6 }, new IcmpV6 { Type = 4, Code = 1, Pointer = 40 }, new IPv6 { Source = S6, Destination = D6, NextHeader = 200 }));
         var p = Dissect(hex);
         Assert.Equal(40u, p.Get<IcmpV6>()!.Pointer);
-        Assert.Equal(new[] { "IPv6", "IcmpV6", "IPv6" }, Names(p));
+        Assert.Equal("IPv6/IcmpV6/IPv6 in IcmpV6", Flat(p));
     }
 
     [Fact]
@@ -135,13 +140,22 @@ public class IcmpV6Tests
     }
 
     [Fact]
-    public void TruncatedIcmpV6IsMalformedNotAnException()
+    public void AnIcmpV6HeaderCutShortKeepsTheFieldsBeforeTheCut()
     {
-        // a Neighbor Solicitation cut inside its target address
+        // a Neighbor Solicitation cut inside its target address: type, code, checksum and the reserved word are whole
         var p = Dissect("6000000000103afffe800000000000000000000000000001ff0200000000000000000001ff00000287004b5f0000000020010db800000000");
         Assert.True(p.IsMalformed);
-        Assert.Contains("IcmpV6 header truncated: 16 of 24 bytes", p.MalformedReason);
-        Assert.Equal(new[] { "IPv6", "Raw" }, Names(p));
-        Assert.True(Dissect("6000000000043a40000000000000000000000000000000010000000000000000000000000000000180007fbb").IsMalformed);
+        Assert.Equal("IcmpV6 header truncated: 16 of 24 bytes", p.MalformedReason);
+        Assert.Equal(new[] { "IPv6", "IcmpV6" }, Names(p));
+        var ns = p.Get<IcmpV6>()!;
+        Assert.Equal((byte)135, ns["type"]);
+        Assert.Equal((ushort)0x4b5f, ns["cksum"]);
+        Assert.Equal((ushort)0, ns["seq"]);
+        Assert.Null(ns["tgt"]);
+        var echo = Dissect("6000000000043a40000000000000000000000000000000010000000000000000000000000000000180007fbb");
+        Assert.True(echo.IsMalformed);
+        Assert.Equal("IcmpV6 header truncated: 4 of 8 bytes", echo.MalformedReason);
+        Assert.Equal((byte)128, echo.Get<IcmpV6>()!.Type);
+        Assert.Null(echo.Get<IcmpV6>()!["id"]);
     }
 }

@@ -8,11 +8,6 @@ namespace NetSock.Packets.Layers;
 [Bind(typeof(Ethernet), 0x0800)]
 [Bind(typeof(IPv4), 4)]
 [Bind(typeof(IPv6), 4)]
-[Bind(typeof(Icmp), 3, DissectOnly = true)]   // the datagram quoted by an ICMP error (Scapy's IPerror)
-[Bind(typeof(Icmp), 4, DissectOnly = true)]
-[Bind(typeof(Icmp), 5, DissectOnly = true)]
-[Bind(typeof(Icmp), 11, DissectOnly = true)]
-[Bind(typeof(Icmp), 12, DissectOnly = true)]
 public sealed class IPv4 : IPLayer
 {
     private byte _version = 4;
@@ -30,40 +25,40 @@ public sealed class IPv4 : IPLayer
     private IPAddress _destination = IPAddress.Loopback;
     private byte[] _options = Array.Empty<byte>();
 
-    [Field("IP version (4 bits)", Alias = "version")]
+    [Field("IP version (4 bits)", Alias = "version", End = 1)]
     public byte Version { get => _version; set { CheckBits(nameof(Version), value, 4); Set(ref _version, value); } }
 
-    [Field("Header length in 32-bit words (4 bits); auto: 5 plus the options", Alias = "ihl")]
+    [Field("Header length in 32-bit words (4 bits); auto: 5 plus the options", Alias = "ihl", End = 1)]
     public byte? InternetHeaderLength { get => _ihl; set { if (value is { } v) CheckBits(nameof(InternetHeaderLength), v, 4); Set(ref _ihl, value); } }
 
-    [Field("Type of service / DSCP and ECN", Alias = "tos")]
+    [Field("Type of service / DSCP and ECN", Alias = "tos", End = 2)]
     public byte TypeOfService { get => _tos; set => Set(ref _tos, value); }
 
-    [Field("Total length of header and payload; auto: computed", Alias = "len")]
+    [Field("Total length of header and payload; auto: computed", Alias = "len", End = 4)]
     public ushort? TotalLength { get => _totalLength; set => Set(ref _totalLength, value); }
 
-    [Field("Identification", Alias = "id")]
+    [Field("Identification", Alias = "id", End = 6)]
     public ushort Identification { get => _id; set => Set(ref _id, value); }
 
-    [Field("Flags: DF, MF, Evil (3 bits)", Alias = "flags")]
+    [Field("Flags: DF, MF, Evil (3 bits)", Alias = "flags", End = 7)]
     public IPv4Flags Flags { get => new(_flags); set { CheckBits(nameof(Flags), value.Value, 3); Set(ref _flags, value.Value); } }
 
-    [Field("Fragment offset in 8-byte units (13 bits)", Alias = "frag")]
+    [Field("Fragment offset in 8-byte units (13 bits)", Alias = "frag", End = 8)]
     public ushort FragmentOffset { get => _fragmentOffset; set { CheckBits(nameof(FragmentOffset), value, 13); Set(ref _fragmentOffset, value); } }
 
-    [Field("Time to live", Alias = "ttl")]
+    [Field("Time to live", Alias = "ttl", End = 9)]
     public byte TimeToLive { get => _ttl; set => Set(ref _ttl, value); }
 
-    [Field("Protocol of the payload; auto: from the layer above (6 TCP, 17 UDP, 1 ICMP)", Alias = "proto")]
+    [Field("Protocol of the payload; auto: from the layer above (6 TCP, 17 UDP, 1 ICMP)", Alias = "proto", End = 10)]
     public byte? Protocol { get => _protocol; set => Set(ref _protocol, value); }
 
-    [Field("Header checksum; auto: computed", Alias = "chksum")]
+    [Field("Header checksum; auto: computed", Alias = "chksum", End = 12)]
     public ushort? Checksum { get => _checksum; set => Set(ref _checksum, value); }
 
-    [Field("Source address; auto: the host's address on the route to the destination", Alias = "src")]
+    [Field("Source address; auto: the host's address on the route to the destination", Alias = "src", End = 16)]
     public IPAddress? Source { get => _source; set => Set(ref _source, value is null ? null : RequireIPv4(value, nameof(Source), UseIPv6)); }
 
-    [Field("Destination address", Alias = "dst")]
+    [Field("Destination address", Alias = "dst", End = 20)]
     public IPAddress Destination { get => _destination; set => Set(ref _destination, RequireIPv4(value, nameof(Destination), UseIPv6)); }
 
     [Field("Options as bytes (padded with zeros to a multiple of 4 when built)", Alias = "options")]
@@ -87,23 +82,24 @@ public sealed class IPv4 : IPLayer
 
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
     {
-        DecodeException.Need(data, 20, Name);
-        _version = (byte)(data[0] >> 4);
-        _ihl = (byte)(data[0] & 0x0F);
+        var fixedPart = Whole(data, 20);
+        _version = (byte)(fixedPart[0] >> 4);
+        _ihl = (byte)(fixedPart[0] & 0x0F);
+        _tos = fixedPart[1];
+        _totalLength = BinaryPrimitives.ReadUInt16BigEndian(fixedPart[2..]);
+        _id = BinaryPrimitives.ReadUInt16BigEndian(fixedPart[4..]);
+        ushort flagsFrag = BinaryPrimitives.ReadUInt16BigEndian(fixedPart[6..]);
+        _flags = (byte)(flagsFrag >> 13);
+        _fragmentOffset = (ushort)(flagsFrag & 0x1FFF);
+        _ttl = fixedPart[8];
+        _protocol = fixedPart[9];
+        _checksum = BinaryPrimitives.ReadUInt16BigEndian(fixedPart[10..]);
+        _source = new IPAddress(fixedPart.Slice(12, 4));
+        _destination = new IPAddress(fixedPart.Slice(16, 4));
+        if (CutLength is int cut) return cut;
         int length = _ihl.Value * 4;
         if (length < 20) throw new DecodeException($"IPv4 header length {length} is below the minimum of 20");
         DecodeException.Need(data, length, Name);
-        _tos = data[1];
-        _totalLength = BinaryPrimitives.ReadUInt16BigEndian(data[2..]);
-        _id = BinaryPrimitives.ReadUInt16BigEndian(data[4..]);
-        ushort flagsFrag = BinaryPrimitives.ReadUInt16BigEndian(data[6..]);
-        _flags = (byte)(flagsFrag >> 13);
-        _fragmentOffset = (ushort)(flagsFrag & 0x1FFF);
-        _ttl = data[8];
-        _protocol = data[9];
-        _checksum = BinaryPrimitives.ReadUInt16BigEndian(data[10..]);
-        _source = new IPAddress(data.Slice(12, 4));
-        _destination = new IPAddress(data.Slice(16, 4));
         _options = data[20..length].ToArray();
         if (_totalLength >= length && _totalLength <= data.Length)
             context.PayloadLength = _totalLength.Value - length;

@@ -8,10 +8,6 @@ namespace NetSock.Packets.Layers;
 [Bind(typeof(Ethernet), 0x86DD)]
 [Bind(typeof(IPv4), 41)]
 [Bind(typeof(IPv6), 41)]
-[Bind(typeof(IcmpV6), 1, DissectOnly = true)]   // the packet quoted by an ICMPv6 error (Scapy's IPerror6)
-[Bind(typeof(IcmpV6), 2, DissectOnly = true)]
-[Bind(typeof(IcmpV6), 3, DissectOnly = true)]
-[Bind(typeof(IcmpV6), 4, DissectOnly = true)]
 public sealed class IPv6 : IPLayer
 {
     private byte _version = 6;
@@ -23,28 +19,28 @@ public sealed class IPv6 : IPLayer
     private IPAddress? _source;
     private IPAddress _destination = IPAddress.IPv6Loopback;
 
-    [Field("IP version (4 bits)", Alias = "version")]
+    [Field("IP version (4 bits)", Alias = "version", End = 1)]
     public byte Version { get => _version; set { CheckBits(nameof(Version), value, 4); Set(ref _version, value); } }
 
-    [Field("Traffic class", Alias = "tc")]
+    [Field("Traffic class", Alias = "tc", End = 2)]
     public byte TrafficClass { get => _trafficClass; set => Set(ref _trafficClass, value); }
 
-    [Field("Flow label (20 bits)", Alias = "fl")]
+    [Field("Flow label (20 bits)", Alias = "fl", End = 4)]
     public uint FlowLabel { get => _flowLabel; set { CheckBits(nameof(FlowLabel), value, 20); Set(ref _flowLabel, value); } }
 
-    [Field("Length of what follows this header; auto: computed", Alias = "plen")]
+    [Field("Length of what follows this header; auto: computed", Alias = "plen", End = 6)]
     public ushort? PayloadLength { get => _payloadLength; set => Set(ref _payloadLength, value); }
 
-    [Field("Next header; auto: from the layer above (6 TCP, 17 UDP, 58 ICMPv6; 59 when nothing follows)", Alias = "nh")]
+    [Field("Next header; auto: from the layer above (6 TCP, 17 UDP, 58 ICMPv6; 59 when nothing follows)", Alias = "nh", End = 7)]
     public byte? NextHeader { get => _nextHeader; set => Set(ref _nextHeader, value); }
 
-    [Field("Hop limit", Alias = "hlim")]
+    [Field("Hop limit", Alias = "hlim", End = 8)]
     public byte HopLimit { get => _hopLimit; set => Set(ref _hopLimit, value); }
 
-    [Field("Source address; auto: the host's address on the route to the destination", Alias = "src")]
+    [Field("Source address; auto: the host's address on the route to the destination", Alias = "src", End = 24)]
     public IPAddress? Source { get => _source; set => Set(ref _source, value is null ? null : RequireV6(value, nameof(Source))); }
 
-    [Field("Destination address", Alias = "dst")]
+    [Field("Destination address", Alias = "dst", End = 40)]
     public IPAddress Destination { get => _destination; set => Set(ref _destination, RequireV6(value, nameof(Destination))); }
 
     public override IPAddress EffectiveDestination => _destination;
@@ -54,16 +50,17 @@ public sealed class IPv6 : IPLayer
 
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
     {
-        DecodeException.Need(data, 40, Name);
-        uint first = BinaryPrimitives.ReadUInt32BigEndian(data);
+        var fixedPart = Whole(data, 40);
+        uint first = BinaryPrimitives.ReadUInt32BigEndian(fixedPart);
         _version = (byte)(first >> 28);
         _trafficClass = (byte)(first >> 20);
         _flowLabel = first & 0xFFFFF;
-        _payloadLength = BinaryPrimitives.ReadUInt16BigEndian(data[4..]);
-        _nextHeader = data[6];
-        _hopLimit = data[7];
-        _source = new IPAddress(data.Slice(8, 16));
-        _destination = new IPAddress(data.Slice(24, 16));
+        _payloadLength = BinaryPrimitives.ReadUInt16BigEndian(fixedPart[4..]);
+        _nextHeader = fixedPart[6];
+        _hopLimit = fixedPart[7];
+        _source = new IPAddress(fixedPart.Slice(8, 16));
+        _destination = new IPAddress(fixedPart.Slice(24, 16));
+        if (CutLength is int cut) return cut;
         if (40 + _payloadLength <= data.Length)
             context.PayloadLength = _payloadLength;
         return 40;

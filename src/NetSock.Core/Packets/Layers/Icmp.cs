@@ -8,12 +8,12 @@ namespace NetSock.Packets.Layers;
 /// other query messages); for the other types the same bits are read and written through the views
 /// <see cref="RestOfHeader"/>, <see cref="Gateway"/> (redirect), <see cref="Pointer"/> (parameter problem),
 /// <see cref="QuotedLength"/> (RFC 4884) and <see cref="NextHopMtu"/> (fragmentation needed). An error message
-/// (types 3, 4, 5, 11, 12) is followed by the quoted datagram, dissected as an IPv4 layer and what it carries
-/// (Scapy's IPerror); a quote cut short mid-header is not malformed.
+/// (types 3, 4, 5, 11, 12) carries the datagram it quotes in <see cref="IcmpLayer.Quoted"/>, a packet that starts at
+/// IPv4 (Scapy's IPerror); a quote cut short mid-header is not malformed.
 /// </summary>
 [Layer("Icmp", "Internet Control Message Protocol for IPv4", Aliases = new[] { "ICMPv4" })]
 [Bind(typeof(IPv4), 1)]
-public sealed class Icmp : Layer
+public sealed class Icmp : IcmpLayer
 {
     private byte _type = 8;
     private byte _code;
@@ -21,19 +21,19 @@ public sealed class Icmp : Layer
     private ushort _id;
     private ushort _seq;
 
-    [Field("Type: 8 echo-request, 0 echo-reply, 3 dest-unreach, 11 time-exceeded, 5 redirect, 12 parameter-problem, 13/14 timestamp", Alias = "type")]
+    [Field("Type: 8 echo-request, 0 echo-reply, 3 dest-unreach, 11 time-exceeded, 5 redirect, 12 parameter-problem, 13/14 timestamp", Alias = "type", End = 1)]
     public byte Type { get => _type; set => Set(ref _type, value); }
 
-    [Field("Code (for dest-unreach: 0 net, 1 host, 3 port, 4 fragmentation needed, 13 administratively prohibited)", Alias = "code")]
+    [Field("Code (for dest-unreach: 0 net, 1 host, 3 port, 4 fragmentation needed, 13 administratively prohibited)", Alias = "code", End = 2)]
     public byte Code { get => _code; set => Set(ref _code, value); }
 
-    [Field("Checksum over the ICMP header and payload; auto: computed", Alias = "chksum")]
+    [Field("Checksum over the ICMP header and payload; auto: computed", Alias = "chksum", End = 4)]
     public ushort? Checksum { get => _checksum; set => Set(ref _checksum, value); }
 
-    [Field("Identifier (echo, timestamp, information, address mask); for other types the first 16 bits after the checksum", Alias = "id")]
+    [Field("Identifier (echo, timestamp, information, address mask); for other types the first 16 bits after the checksum", Alias = "id", End = 6)]
     public ushort Id { get => _id; set => Set(ref _id, value); }
 
-    [Field("Sequence number (echo, timestamp, information, address mask); for other types the last 16 bits after the checksum", Alias = "seq")]
+    [Field("Sequence number (echo, timestamp, information, address mask); for other types the last 16 bits after the checksum", Alias = "seq", End = 8)]
     public ushort Seq { get => _seq; set => Set(ref _seq, value); }
 
     /// <summary>The 32 bits after the checksum, whatever the type (Id then Seq).</summary>
@@ -65,7 +65,9 @@ public sealed class Icmp : Layer
     public ushort NextHopMtu { get => _seq; set => Set(ref _seq, value); }
 
     /// <summary>True for the error messages that quote a datagram: 3, 4, 5, 11, 12.</summary>
-    public bool IsError => _type is 3 or 4 or 5 or 11 or 12;
+    public override bool IsError => _type is 3 or 4 or 5 or 11 or 12;
+
+    private protected override LinkType QuoteLinkType => LinkType.IPv4;
 
     /// <summary>A query's reply (echo 8 → 0, timestamp 13 → 14, information 15 → 16, mask 17 → 18) with the same Id and Seq.</summary>
     protected internal override Answer AnswersSent(Layer sent, AnswerContext context) =>
@@ -74,23 +76,20 @@ public sealed class Icmp : Layer
 
     protected internal override bool IsQuoteOf(Layer sent) => sent is Icmp s && _type == s._type && _id == s._id && _seq == s._seq;
 
-    protected internal override bool QuotesOffender => IsError;
-
-    protected internal override int HeaderLength => 8;
+    /// <summary>The 8-byte header and the quote of an error.</summary>
+    protected internal override int HeaderLength => 8 + QuoteLength;
 
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
     {
-        DecodeException.Need(data, 8, Name);
-        IcmpHeader.Read(data, out _type, out _code, out ushort checksum, out _id, out _seq);
+        var whole = Whole(data, 8);
+        IcmpHeader.Read(whole, out _type, out _code, out ushort checksum, out _id, out _seq);
         _checksum = checksum;
-        return 8;
+        return CutLength ?? DecodeQuote(data, 8);
     }
-
-    // The quoted datagram of an error is bound on the type (IPv4.cs: [Bind(typeof(Icmp), 3, DissectOnly = true)] ...).
-    protected internal override Type? NextLayerType(DecodeContext context) => context.Quoted(typeof(Icmp), _type);
 
     protected internal override void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index)
     {
+        EncodeQuote(header);
         IcmpHeader.Write(header, _type, _code, _id, _seq);
         ushort sum = _checksum ?? NetSock.Packets.Checksum.Fold(NetSock.Packets.Checksum.Add(NetSock.Packets.Checksum.Add(0, header), payload));
         BinaryPrimitives.WriteUInt16BigEndian(header[2..], sum);

@@ -9,14 +9,14 @@ namespace NetSock.Packets.Layers;
 /// <see cref="RestOfHeader"/>, <see cref="Mtu"/> (packet too big), <see cref="Pointer"/> (parameter problem),
 /// <see cref="QuotedLength"/> (RFC 4884) and the Neighbor Advertisement flags <see cref="Router"/>,
 /// <see cref="Solicited"/>, <see cref="Override"/>. Neighbor Solicitation and Advertisement (135, 136, RFC 4861) add the
-/// target address; their options follow as Raw. An error (types 1-4) is followed by the quoted packet, dissected as
-/// an IPv6 layer and what it carries; a quote cut short mid-header is not malformed.
+/// target address; their options follow as Raw. An error (types 1-4) carries the packet it quotes in
+/// <see cref="IcmpLayer.Quoted"/>, a packet that starts at IPv6 (Scapy's IPerror6); a quote cut short mid-header is not malformed.
 /// One layer for all types means one set of defaults: Scapy's per-message defaults (ICMPv6PacketTooBig mtu=1280,
 /// ICMPv6ParamProblem ptr=6, ICMPv6ND_NA R=1 O=1) are not applied: the word after the checksum is 0 unless set.
 /// </summary>
 [Layer("IcmpV6", "Internet Control Message Protocol for IPv6 (echo, errors, neighbor discovery)")]
 [Bind(typeof(IPv6), 58)]
-public sealed class IcmpV6 : Layer
+public sealed class IcmpV6 : IcmpLayer
 {
     private byte _type = 128;
     private byte _code;
@@ -25,22 +25,22 @@ public sealed class IcmpV6 : Layer
     private ushort _seq;
     private IPAddress _target = IPAddress.IPv6Any;
 
-    [Field("Type: 128 echo-request, 129 echo-reply, 1 dest-unreach, 2 packet-too-big, 3 time-exceeded, 4 parameter-problem, 135 neighbor-solicitation, 136 neighbor-advertisement", Alias = "type")]
+    [Field("Type: 128 echo-request, 129 echo-reply, 1 dest-unreach, 2 packet-too-big, 3 time-exceeded, 4 parameter-problem, 135 neighbor-solicitation, 136 neighbor-advertisement", Alias = "type", End = 1)]
     public byte Type { get => _type; set => Set(ref _type, value); }
 
-    [Field("Code (for dest-unreach: 0 no route, 1 prohibited, 3 address unreachable, 4 port unreachable)", Alias = "code")]
+    [Field("Code (for dest-unreach: 0 no route, 1 prohibited, 3 address unreachable, 4 port unreachable)", Alias = "code", End = 2)]
     public byte Code { get => _code; set => Set(ref _code, value); }
 
-    [Field("Checksum over the IPv6 pseudo-header (next header 58), header and payload; auto: computed", Alias = "cksum")]
+    [Field("Checksum over the IPv6 pseudo-header (next header 58), header and payload; auto: computed", Alias = "cksum", End = 4)]
     public ushort? Checksum { get => _checksum; set => Set(ref _checksum, value); }
 
-    [Field("Identifier (echo); for other types the first 16 bits after the checksum (NA flags R S O, MTU, pointer)", Alias = "id")]
+    [Field("Identifier (echo); for other types the first 16 bits after the checksum (NA flags R S O, MTU, pointer)", Alias = "id", End = 6)]
     public ushort Id { get => _id; set => Set(ref _id, value); }
 
-    [Field("Sequence number (echo); for other types the last 16 bits after the checksum", Alias = "seq")]
+    [Field("Sequence number (echo); for other types the last 16 bits after the checksum", Alias = "seq", End = 8)]
     public ushort Seq { get => _seq; set => Set(ref _seq, value); }
 
-    [Field("Target address of a Neighbor Solicitation or Advertisement (types 135, 136 only)", Alias = "tgt")]
+    [Field("Target address of a Neighbor Solicitation or Advertisement (types 135, 136 only)", Alias = "tgt", End = 24)]
     public IPAddress Target { get => _target; set => Set(ref _target, RequireV6(value, nameof(Target))); }
 
     /// <summary>The 32 bits after the checksum, whatever the type (Id then Seq; Scapy's res, mtu, ptr).</summary>
@@ -69,7 +69,9 @@ public sealed class IcmpV6 : Layer
     public bool Override { get => (_id & 0x2000) != 0; set => SetFlag(0x2000, value); }
 
     /// <summary>True for the error messages that quote a packet: 1, 2, 3, 4.</summary>
-    public bool IsError => _type is >= 1 and <= 4;
+    public override bool IsError => _type is >= 1 and <= 4;
+
+    private protected override LinkType QuoteLinkType => LinkType.IPv6;
 
     private bool HasTarget => _type is 135 or 136;
 
@@ -85,26 +87,23 @@ public sealed class IcmpV6 : Layer
 
     protected internal override bool IsQuoteOf(Layer sent) => sent is IcmpV6 s && _type == s._type && _id == s._id && _seq == s._seq;
 
-    protected internal override bool QuotesOffender => IsError;
-
-    protected internal override int HeaderLength => HasTarget ? 24 : 8;
+    /// <summary>The 8-byte header, the target of a neighbour solicitation or advertisement, and the quote of an error.</summary>
+    protected internal override int HeaderLength => (HasTarget ? 24 : 8) + QuoteLength;
 
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
     {
-        DecodeException.Need(data, 8, Name);
-        IcmpHeader.Read(data, out _type, out _code, out ushort checksum, out _id, out _seq);
+        var whole = Whole(data, 8);
+        IcmpHeader.Read(whole, out _type, out _code, out ushort checksum, out _id, out _seq);
         _checksum = checksum;
-        if (!HasTarget) return 8;
-        DecodeException.Need(data, 24, Name);
-        _target = new IPAddress(data.Slice(8, 16));
-        return 24;
+        if (CutLength is int cut) return cut;
+        if (!HasTarget) return DecodeQuote(data, 8);
+        _target = new IPAddress(Whole(data, 24).Slice(8, 16));
+        return CutLength ?? 24;
     }
-
-    // The quoted packet of an error is bound on the type (IPv6.cs: [Bind(typeof(IcmpV6), 1, DissectOnly = true)] ...).
-    protected internal override Type? NextLayerType(DecodeContext context) => context.Quoted(typeof(IcmpV6), _type);
 
     protected internal override void Encode(Span<byte> header, ReadOnlySpan<byte> payload, BuildContext context, int index)
     {
+        EncodeQuote(header);
         IcmpHeader.Write(header, _type, _code, _id, _seq);
         if (HasTarget) _target.TryWriteBytes(header[8..], out _);
         BinaryPrimitives.WriteUInt16BigEndian(header[2..], _checksum ?? IPLayer.UpperLayerChecksum(context, index, 58, header, payload));

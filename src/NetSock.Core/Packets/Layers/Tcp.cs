@@ -20,34 +20,34 @@ public sealed class Tcp : Layer
     private ushort _urgentPointer;
     private List<TcpOption> _options = new();
 
-    [Field("Source port", Alias = "sport")]
+    [Field("Source port", Alias = "sport", End = 2)]
     public ushort SourcePort { get => _sport; set => Set(ref _sport, value); }
 
-    [Field("Destination port", Alias = "dport")]
+    [Field("Destination port", Alias = "dport", End = 4)]
     public ushort DestinationPort { get => _dport; set => Set(ref _dport, value); }
 
-    [Field("Sequence number", Alias = "seq")]
+    [Field("Sequence number", Alias = "seq", End = 8)]
     public uint SequenceNumber { get => _seq; set => Set(ref _seq, value); }
 
-    [Field("Acknowledgment number", Alias = "ack")]
+    [Field("Acknowledgment number", Alias = "ack", End = 12)]
     public uint AcknowledgmentNumber { get => _ack; set => Set(ref _ack, value); }
 
-    [Field("Header length in 32-bit words (4 bits); auto: 5 plus the options", Alias = "dataofs")]
+    [Field("Header length in 32-bit words (4 bits); auto: 5 plus the options", Alias = "dataofs", End = 13)]
     public byte? DataOffset { get => _dataOffset; set { if (value is { } v) CheckBits(nameof(DataOffset), v, 4); Set(ref _dataOffset, value); } }
 
-    [Field("Reserved bits (3 bits)", Alias = "reserved")]
+    [Field("Reserved bits (3 bits)", Alias = "reserved", End = 13)]
     public byte Reserved { get => _reserved; set { CheckBits(nameof(Reserved), value, 3); Set(ref _reserved, value); } }
 
-    [Field("Flags: Scapy letters (S, SA, PA, FA, R) or names (Syn,Ack)", Alias = "flags")]
+    [Field("Flags: Scapy letters (S, SA, PA, FA, R) or names (Syn,Ack)", Alias = "flags", End = 14)]
     public TcpFlags Flags { get => _flags; set => Set(ref _flags, value); }
 
-    [Field("Window size", Alias = "window")]
+    [Field("Window size", Alias = "window", End = 16)]
     public ushort WindowSize { get => _window; set => Set(ref _window, value); }
 
-    [Field("Checksum over the pseudo-header, header and payload; auto: computed", Alias = "chksum")]
+    [Field("Checksum over the pseudo-header, header and payload; auto: computed", Alias = "chksum", End = 18)]
     public ushort? Checksum { get => _checksum; set => Set(ref _checksum, value); }
 
-    [Field("Urgent pointer", Alias = "urgptr")]
+    [Field("Urgent pointer", Alias = "urgptr", End = 20)]
     public ushort UrgentPointer { get => _urgentPointer; set => Set(ref _urgentPointer, value); }
 
     [Field("Options: MSS=1460, WScale=7, SAckOK, Timestamp=1,0, SAck=a-b, NOP, EOL (padded with EOL to 4 bytes)", Alias = "options")]
@@ -79,18 +79,19 @@ public sealed class Tcp : Layer
 
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
     {
-        DecodeException.Need(data, 20, Name);
-        _sport = BinaryPrimitives.ReadUInt16BigEndian(data);
-        _dport = BinaryPrimitives.ReadUInt16BigEndian(data[2..]);
-        _seq = BinaryPrimitives.ReadUInt32BigEndian(data[4..]);
-        _ack = BinaryPrimitives.ReadUInt32BigEndian(data[8..]);
-        ushort offsetFlags = BinaryPrimitives.ReadUInt16BigEndian(data[12..]);
+        var fixedPart = Whole(data, 20);
+        _sport = BinaryPrimitives.ReadUInt16BigEndian(fixedPart);
+        _dport = BinaryPrimitives.ReadUInt16BigEndian(fixedPart[2..]);
+        _seq = BinaryPrimitives.ReadUInt32BigEndian(fixedPart[4..]);
+        _ack = BinaryPrimitives.ReadUInt32BigEndian(fixedPart[8..]);
+        ushort offsetFlags = BinaryPrimitives.ReadUInt16BigEndian(fixedPart[12..]);
         _dataOffset = (byte)(offsetFlags >> 12);
         _reserved = (byte)((offsetFlags >> 9) & 0x7);
         _flags = new TcpFlags((ushort)(offsetFlags & 0x1FF));
-        _window = BinaryPrimitives.ReadUInt16BigEndian(data[14..]);
-        _checksum = BinaryPrimitives.ReadUInt16BigEndian(data[16..]);
-        _urgentPointer = BinaryPrimitives.ReadUInt16BigEndian(data[18..]);
+        _window = BinaryPrimitives.ReadUInt16BigEndian(fixedPart[14..]);
+        _checksum = BinaryPrimitives.ReadUInt16BigEndian(fixedPart[16..]);
+        _urgentPointer = BinaryPrimitives.ReadUInt16BigEndian(fixedPart[18..]);
+        if (CutLength is int cut) return cut;
         int length = _dataOffset.Value * 4;
         if (length < 20) throw new DecodeException($"TCP data offset {length} is below the minimum of 20");
         DecodeException.Need(data, length, Name);

@@ -13,16 +13,16 @@ public sealed class Udp : Layer
     private ushort? _length;
     private ushort? _checksum;
 
-    [Field("Source port", Alias = "sport")]
+    [Field("Source port", Alias = "sport", End = 2)]
     public ushort SourcePort { get => _sport; set => Set(ref _sport, value); }
 
-    [Field("Destination port", Alias = "dport")]
+    [Field("Destination port", Alias = "dport", End = 4)]
     public ushort DestinationPort { get => _dport; set => Set(ref _dport, value); }
 
-    [Field("Length of header and payload; auto: computed", Alias = "len")]
+    [Field("Length of header and payload; auto: computed", Alias = "len", End = 6)]
     public ushort? Length { get => _length; set => Set(ref _length, value); }
 
-    [Field("Checksum over the pseudo-header, header and payload; auto: computed (0xFFFF when it comes out 0)", Alias = "chksum")]
+    [Field("Checksum over the pseudo-header, header and payload; auto: computed (0xFFFF when it comes out 0)", Alias = "chksum", End = 8)]
     public ushort? Checksum { get => _checksum; set => Set(ref _checksum, value); }
 
     /// <summary>A UDP reply comes back with the ports swapped; the layers above have their say (a DNS response carries the query's id).</summary>
@@ -36,11 +36,12 @@ public sealed class Udp : Layer
 
     protected internal override int Decode(ReadOnlySpan<byte> data, DecodeContext context)
     {
-        DecodeException.Need(data, 8, Name);
-        _sport = BinaryPrimitives.ReadUInt16BigEndian(data);
-        _dport = BinaryPrimitives.ReadUInt16BigEndian(data[2..]);
-        _length = BinaryPrimitives.ReadUInt16BigEndian(data[4..]);
-        _checksum = BinaryPrimitives.ReadUInt16BigEndian(data[6..]);
+        var header = Whole(data, 8);
+        _sport = BinaryPrimitives.ReadUInt16BigEndian(header);
+        _dport = BinaryPrimitives.ReadUInt16BigEndian(header[2..]);
+        _length = BinaryPrimitives.ReadUInt16BigEndian(header[4..]);
+        _checksum = BinaryPrimitives.ReadUInt16BigEndian(header[6..]);
+        if (CutLength is int cut) return cut;
         if (_length >= 8 && _length <= data.Length)
             context.PayloadLength = _length.Value - 8;
         return 8;
