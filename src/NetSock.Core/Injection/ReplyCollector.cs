@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using NetSock.Capture;
 using NetSock.Packets;
 
@@ -21,7 +22,7 @@ public sealed class PacketResponse
 
     public DateTimeOffset SentTime { get; }
 
-    /// <summary>The answer, as captured (on "any": a Linux cooked header first); null when none came in time.</summary>
+    /// <summary>The answer, as captured on the interface it came in by (Ethernet on an Ethernet link, lo's frames on lo; a Linux cooked header when it was caught on "any"); null when none came in time.</summary>
     public Packet? Received { get; private set; }
 
     /// <summary>From just before the send to the answer's capture timestamp (the kernel's).</summary>
@@ -39,21 +40,82 @@ public sealed class PacketResponse
 }
 
 /// <summary>
-/// Listens for answers while packets are sent: a capture on every interface ("any"), opened before the first send, in
-/// immediate mode and without the host's own outgoing packets; each packet that arrives is matched with
+/// Listens for answers while packets are sent: a capture on each interface the probes leave by (so an answer on an
+/// Ethernet link keeps its Ethernet header, with the peer's MAC) and on lo (answers from this host's own addresses),
+/// opened before the first send through that interface, in immediate mode and without the host's own outgoing packets;
+/// a probe whose interface is not known is listened for on "any" (Linux cooked frames). Each capture has a thread that
+/// hands what arrives to the caller's thread through a bounded queue; each packet is matched with
 /// <see cref="Replies.Answers"/> against the sent packets still waiting, the oldest first, and answers one of them.
 /// </summary>
 public sealed class ReplyCollector : IDisposable
 {
-    private readonly LiveCapture _capture;
+    /// <summary>The pseudo-interface of libpcap that captures on every interface.</summary>
+    public const string AnyInterface = "any";
+
+    private readonly List<(LiveCapture Capture, Thread Pump)> _captures = new();
+    private readonly HashSet<string> _listening = new(StringComparer.Ordinal);
+    private readonly BlockingCollection<Packet> _arrived = new(new ConcurrentQueue<Packet>(), 65_536);
+    private readonly CancellationTokenSource _stop = new();
     private readonly LinkedList<PacketResponse> _waiting = new();
+    private volatile NetSockException? _failure;
     private long _number;
+    private bool _disposed;
 
-    private ReplyCollector(LiveCapture capture) => _capture = capture;
+    private ReplyCollector()
+    {
+    }
 
-    /// <summary>Starts listening; replies to packets sent from now on are caught.</summary>
-    public static ReplyCollector Start() =>
-        new(LiveCapture.Start("any", null, 262144, false, 16 * 1024 * 1024, immediate: true, incomingOnly: true));
+    /// <summary>Starts listening on lo; <see cref="ListenOn"/> adds the interfaces the probes leave by.</summary>
+    public static ReplyCollector Start()
+    {
+        var collector = new ReplyCollector();
+        try
+        {
+            collector.ListenOn("lo");
+        }
+        catch
+        {
+            collector.Dispose();
+            throw;
+        }
+        return collector;
+    }
+
+    /// <summary>The interfaces listened on, in the order they were opened.</summary>
+    public IReadOnlyCollection<string> Interfaces => _listening;
+
+    /// <summary>
+    /// Listens on <paramref name="interfaceName"/> too (null: on "any"), unless it already does: call it before sending
+    /// a packet that leaves by that interface, so its answer cannot come before the capture is there.
+    /// </summary>
+    public void ListenOn(string? interfaceName)
+    {
+        string name = interfaceName ?? AnyInterface;
+        if (_listening.Contains(name) || _listening.Contains(AnyInterface)) return;
+        var capture = LiveCapture.Start(name, null, 262144, false, 16 * 1024 * 1024, immediate: true, incomingOnly: true);
+        var pump = new Thread(() => Pump(capture)) { IsBackground = true, Name = $"NetSock answers on {name}" };
+        _captures.Add((capture, pump));
+        _listening.Add(name);
+        pump.Start();
+    }
+
+    private void Pump(LiveCapture capture)
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                if (capture.Take(100, _stop.Token) is { } packet) _arrived.TryAdd(packet);     // a full queue drops: nobody reads it
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (NetSockException e)
+        {
+            _failure ??= e;
+        }
+    }
 
     /// <summary>How many sent packets still wait for an answer.</summary>
     public int Waiting => _waiting.Count;
@@ -72,8 +134,11 @@ public sealed class ReplyCollector : IDisposable
         while (_waiting.Count > 0)
         {
             int left = (int)Math.Max(0, until - Environment.TickCount64);
-            var packet = _capture.Take(answered.Count > 0 ? 0 : left, cancel);
-            if (packet is null) break;
+            if (!_arrived.TryTake(out var packet, answered.Count > 0 ? 0 : left, cancel))
+            {
+                if (_failure is { } failure) throw failure;
+                break;
+            }
             for (var node = _waiting.First; node is not null; node = node.Next)
             {
                 if (!Replies.Answers(packet, node.Value.Sent)) continue;
@@ -94,5 +159,19 @@ public sealed class ReplyCollector : IDisposable
         return rest;
     }
 
-    public void Dispose() => _capture.Dispose();
+    /// <summary>Stops every capture at once (their threads end within one read of 20 ms) and releases the devices.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _stop.Cancel();
+        foreach (var (capture, pump) in _captures)
+        {
+            pump.Join();
+            capture.Dispose();
+        }
+        _captures.Clear();
+        _arrived.Dispose();
+        _stop.Dispose();
+    }
 }

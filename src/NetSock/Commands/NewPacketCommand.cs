@@ -13,7 +13,7 @@ namespace NetSock.Commands;
 [OutputType(typeof(Packet))]
 public sealed class NewPacketCommand : NetSockCmdlet, IDynamicParameters
 {
-    private static readonly HashSet<string> StaticNames = new(StringComparer.OrdinalIgnoreCase) { "Layer", "Field", "Count", "InputObject" };
+    private static readonly HashSet<string> StaticNames = new(StringComparer.OrdinalIgnoreCase) { "Layer", "Field", "Count", "InputObject", "Packet" };
 
     private RuntimeDefinedParameterDictionary? _fieldParameters;
     private LayerInfo? _info;
@@ -36,6 +36,7 @@ public sealed class NewPacketCommand : NetSockCmdlet, IDynamicParameters
 
     /// <summary>Packets to put the new layer on top of; each is left unchanged.</summary>
     [Parameter(ValueFromPipeline = true)]
+    [Alias("Packet")]
     public Packet? InputObject { get; set; }
 
     public object GetDynamicParameters()
