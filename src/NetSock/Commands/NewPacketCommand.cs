@@ -44,14 +44,13 @@ public sealed class NewPacketCommand : NetSockCmdlet, IDynamicParameters
 
     public object GetDynamicParameters()
     {
-        _fieldParameters = new RuntimeDefinedParameterDictionary
+        _fieldParameters = new RuntimeDefinedParameterDictionary();
+        if (string.IsNullOrEmpty(Layer)) return _fieldParameters;      // Get-Command New-Packet: no layer, no field parameters
+        _fieldParameters.Add(UnboundName, new RuntimeDefinedParameter(UnboundName, typeof(object[]), new System.Collections.ObjectModel.Collection<Attribute>
         {
-            [UnboundName] = new RuntimeDefinedParameter(UnboundName, typeof(object[]), new System.Collections.ObjectModel.Collection<Attribute>
-            {
-                new ParameterAttribute { ValueFromRemainingArguments = true, DontShow = true },
-            }),
-        };
-        var info = LayerRegistry.Find(Layer ?? "");
+            new ParameterAttribute { ValueFromRemainingArguments = true, DontShow = true },
+        }));
+        var info = LayerRegistry.Find(Layer);
         if (info is null) return _fieldParameters;
         foreach (var field in info.Fields.Where(f => !StaticNames.Contains(f.Name)))
         {
