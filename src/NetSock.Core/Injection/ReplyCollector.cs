@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using NetSock.Capture;
 using NetSock.Packets;
 
@@ -43,23 +42,23 @@ public sealed class PacketResponse
 /// Listens for answers while packets are sent: a capture on each interface the probes leave by (so an answer on an
 /// Ethernet link keeps its Ethernet header, with the peer's MAC) and on lo (answers from this host's own addresses),
 /// opened before the first send through that interface, in immediate mode and without the host's own outgoing packets;
-/// a probe whose interface is not known is listened for on "any" (Linux cooked frames). Each capture has a thread that
-/// hands what arrives to the caller's thread through a bounded queue; each packet is matched with
-/// <see cref="Replies.Answers"/> against the sent packets still waiting, the oldest first, and answers one of them.
+/// a probe whose interface is not known is listened for on "any" (Linux cooked frames). The captures are read on the
+/// caller's thread, as LiveCapture is meant to be: with one, a read waits on it; with several, each is read in turn, the
+/// wait in slices of a few milliseconds. Each packet is matched with <see cref="Replies.Answers"/> against the sent
+/// packets still waiting, the oldest first, and answers one of them.
 /// </summary>
 public sealed class ReplyCollector : IDisposable
 {
     /// <summary>The pseudo-interface of libpcap that captures on every interface.</summary>
     public const string AnyInterface = "any";
 
-    private readonly List<(LiveCapture Capture, Thread Pump)> _captures = new();
-    private readonly HashSet<string> _listening = new(StringComparer.Ordinal);
-    private readonly BlockingCollection<Packet> _arrived = new(new ConcurrentQueue<Packet>(), 65_536);
-    private readonly CancellationTokenSource _stop = new();
+    private const int Slice = 5;
+
+    private readonly List<LiveCapture> _captures = new();
+    private readonly List<string> _listening = new();
     private readonly LinkedList<PacketResponse> _waiting = new();
-    private volatile NetSockException? _failure;
     private long _number;
-    private bool _disposed;
+    private int _turn;
 
     private ReplyCollector()
     {
@@ -82,7 +81,7 @@ public sealed class ReplyCollector : IDisposable
     }
 
     /// <summary>The interfaces listened on, in the order they were opened.</summary>
-    public IReadOnlyCollection<string> Interfaces => _listening;
+    public IReadOnlyList<string> Interfaces => _listening;
 
     /// <summary>
     /// Listens on <paramref name="interfaceName"/> too (null: on "any"), unless it already does: call it before sending
@@ -92,29 +91,8 @@ public sealed class ReplyCollector : IDisposable
     {
         string name = interfaceName ?? AnyInterface;
         if (_listening.Contains(name) || _listening.Contains(AnyInterface)) return;
-        var capture = LiveCapture.Start(name, null, 262144, false, 16 * 1024 * 1024, immediate: true, incomingOnly: true);
-        var pump = new Thread(() => Pump(capture)) { IsBackground = true, Name = $"NetSock answers on {name}" };
-        _captures.Add((capture, pump));
+        _captures.Add(LiveCapture.Start(name, null, 262144, false, 16 * 1024 * 1024, immediate: true, incomingOnly: true));
         _listening.Add(name);
-        pump.Start();
-    }
-
-    private void Pump(LiveCapture capture)
-    {
-        try
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                if (capture.Take(100, _stop.Token) is { } packet) _arrived.TryAdd(packet);     // a full queue drops: nobody reads it
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (NetSockException e)
-        {
-            _failure ??= e;
-        }
     }
 
     /// <summary>How many sent packets still wait for an answer.</summary>
@@ -134,11 +112,8 @@ public sealed class ReplyCollector : IDisposable
         while (_waiting.Count > 0)
         {
             int left = (int)Math.Max(0, until - Environment.TickCount64);
-            if (!_arrived.TryTake(out var packet, answered.Count > 0 ? 0 : left, cancel))
-            {
-                if (_failure is { } failure) throw failure;
-                break;
-            }
+            var packet = Next(answered.Count > 0 ? 0 : left, cancel);
+            if (packet is null) break;
             for (var node = _waiting.First; node is not null; node = node.Next)
             {
                 if (!Replies.Answers(packet, node.Value.Sent)) continue;
@@ -151,6 +126,22 @@ public sealed class ReplyCollector : IDisposable
         return answered;
     }
 
+    /// <summary>The next packet from any of the captures within <paramref name="milliseconds"/>, or null.</summary>
+    private Packet? Next(int milliseconds, CancellationToken cancel)
+    {
+        if (_captures.Count == 1) return _captures[0].Take(milliseconds, cancel);
+        long until = Environment.TickCount64 + milliseconds;
+        while (true)
+        {
+            foreach (var capture in _captures)
+                if (capture.Take(0, cancel) is { } ready) return ready;
+            long left = until - Environment.TickCount64;
+            if (left <= 0) return null;
+            _turn = (_turn + 1) % _captures.Count;
+            if (_captures[_turn].Take((int)Math.Min(left, Slice), cancel) is { } packet) return packet;
+        }
+    }
+
     /// <summary>The sent packets nothing answered, oldest first; they wait no more.</summary>
     public List<PacketResponse> TakeUnanswered()
     {
@@ -159,19 +150,10 @@ public sealed class ReplyCollector : IDisposable
         return rest;
     }
 
-    /// <summary>Stops every capture at once (their threads end within one read of 20 ms) and releases the devices.</summary>
+    /// <summary>Stops every capture at once and releases the devices.</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
-        _stop.Cancel();
-        foreach (var (capture, pump) in _captures)
-        {
-            pump.Join();
-            capture.Dispose();
-        }
+        foreach (var capture in _captures) capture.Dispose();
         _captures.Clear();
-        _arrived.Dispose();
-        _stop.Dispose();
     }
 }
