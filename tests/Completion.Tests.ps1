@@ -29,6 +29,27 @@ Describe 'Tab completion' {
         Get-Completion 'New-Packet Tcp -Dest' | Should -Not -Contain '-TimeToLive'
     }
 
+    It 'completes TCP flag letters after -Flags, not file names' {
+        $flags = Get-Completion 'New-Packet Tcp -Flags '
+        $flags | Should -Contain 'S'
+        $flags | Should -Contain 'SA'
+        $flags | Should -Contain 'PA'
+        $flags | ForEach-Object { $_ | Should -MatchExactly '^[FSRPAUECN]+$' -Because 'flag letters only, no file names' }
+        Get-Completion 'New-Packet Tcp -flags F' | Should -Contain 'FA'
+        Get-Completion 'New-Packet IPv4 | New-Packet Tcp -dport 80 -Flags R' | Should -Contain 'RA'
+    }
+
+    It 'completes ICMP type names after Icmp -Type (each to its number) and IcmpV6 -Type, not file names' {
+        $line = 'New-Packet Icmp -Type echo'
+        $found = [System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null).CompletionMatches
+        @($found.ListItemText) | Should -Be @('echo-reply', 'echo-request')
+        @($found.CompletionText) | Should -Be @('0', '8')
+        $all = Get-Completion 'New-Packet Icmp -Type '
+        $all | Should -Contain '11'
+        $all | ForEach-Object { $_ | Should -Match '^\d+$' -Because 'ICMP types only, no file names' }
+        Get-Completion 'New-Packet IcmpV6 -type neighbor-s' | Should -Be '135'
+    }
+
     It 'completes interface names for <Command>' -ForEach @(
         @{ Command = 'Get-SniffedPacket -Interface ' }
         @{ Command = 'Send-RawPacket -Interface ' }

@@ -172,6 +172,35 @@ Describe 'New-Packet' {
             $Error[0].Exception.Message | Should -Match 'IPv4, IPv6'
         }
 
+        It 'suggests the nearest layer names for a misspelt layer given with field parameters (New-Packet TCPP -dport 80)' {
+            { New-Packet TCPP -dport 80 } | Should -Throw -ErrorId "PacketLayerUnknown,$Cmd"
+            $Error[0].Exception.Message | Should -BeLike "'TCPP' is not a known layer. Did you mean Tcp? The layers are: *"
+            { New-Packet Ipv5 -ttl 3 } | Should -Throw -ErrorId "PacketLayerUnknown,$Cmd"
+            $Error[0].Exception.Message | Should -Match 'Did you mean .*IPv4'
+        }
+
+        It 'says of a misspelt field parameter what -Field says of the same key (New-Packet Tcp -dprt 80)' {
+            { New-Packet Tcp -Field @{ dprt = 80 } } | Should -Throw -ErrorId "PacketFieldUnknown,$Cmd"
+            $byField = $Error[0].Exception.Message
+            { New-Packet Tcp -dprt 80 } | Should -Throw -ErrorId "PacketFieldUnknown,$Cmd"
+            $Error[0].Exception.Message | Should -Be $byField
+            $byField | Should -BeLike "Tcp has no field 'dprt'. Its fields are: SourcePort (sport), DestinationPort (dport), *"
+            { New-Packet Tcp -dprt:80 -sport 1 } | Should -Throw -ErrorId "PacketFieldUnknown,$Cmd"
+        }
+
+        It 'says what is left over when a value follows the layer without a field name' {
+            { New-Packet Tcp 80 } | Should -Throw -ErrorId "PacketArgumentUnexpected,$Cmd"
+            $Error[0].Exception.Message | Should -Match '80 is left over'
+        }
+
+        It 'resolves a host name for an address field to the first address of the field''s family, as Scapy does' {
+            (New-Packet IPv4 -dst localhost).IPv4.Destination | Should -Be ([ipaddress]'127.0.0.1')
+            (New-Packet IPv4 -Field @{ src = 'localhost' }).IPv4.Source | Should -Be ([ipaddress]'127.0.0.1')
+            (New-Packet Arp -pdst localhost).Arp.TargetProtocolAddress | Should -Be ([ipaddress]'127.0.0.1')
+            { New-Packet IPv4 -dst "no-such-host-$(Get-Random).invalid" } | Should -Throw -ErrorId "PacketNameNotFound,$Cmd"
+            $Error[0].Exception.Message | Should -Match "^IPv4\.Destination: the name 'no-such-host-\d+\.invalid' could not be resolved to an IPv4 address\."
+        }
+
         It 'names the fields when a -Field key is unknown' {
             { New-Packet IPv4 -Field @{ bogus = 1 } } | Should -Throw -ErrorId "PacketFieldUnknown,$Cmd"
             $Error[0].Exception.Message | Should -Match 'TimeToLive \(ttl\)'
@@ -182,6 +211,8 @@ Describe 'New-Packet' {
             $Error[0].Exception.Message | Should -Match 'Tcp.DestinationPort cannot be 70000.*UInt16'
             { New-Packet IPv4 -Destination ::1 } | Should -Throw -ErrorId "PacketFieldInvalid,$Cmd"
             $Error[0].Exception.Message | Should -Match 'IPv4 address'
+            { New-Packet IPv4 -Destination 300.1.2.3 } | Should -Throw -ErrorId "PacketFieldInvalid,$Cmd"
+            $Error[0].Exception.Message | Should -Match 'Destination is an IP address: '
             { New-Packet IPv4 -Version 16 } | Should -Throw -ErrorId "PacketFieldInvalid,$Cmd"
             $Error[0].Exception.Message | Should -Match '4-bit'
         }

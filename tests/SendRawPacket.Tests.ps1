@@ -99,6 +99,10 @@ Describe 'Send-RawPacket' {
             $r.RoundTrip | Should -BeOfType ([timespan])
             $r.RoundTrip | Should -BeGreaterThan ([timespan]::Zero)
             $r.SentTime | Should -BeOfType ([DateTimeOffset])
+            # Captured on lo, as lo frames (a zero Ethernet header), not as Linux cooked frames from "any".
+            $r.Received.LinkType | Should -Be ([NetSock.Packets.LinkType]::Ethernet)
+            $r.Received.Interface | Should -Be 'lo'
+            "$($r.Received.Ethernet.Source)" | Should -Be '00:00:00:00:00:00'
             # The sent packet as it went on the wire: the auto fields show their values.
             $r.Sent.IPv4.Source | Should -Be ([ipaddress]'127.0.0.1')
             $r.Sent.IPv4.Destination | Should -Be ([ipaddress]'127.0.0.1')
@@ -119,6 +123,23 @@ Describe 'Send-RawPacket' {
             $out[0].Received.IPv6.Source | Should -Be ([ipaddress]'::1')
             $out[0].Sent.IPv6.Source | Should -Be ([ipaddress]'::1')
             $out[0].Sent.IcmpV6.Checksum | Should -Not -BeNullOrEmpty
+        }
+
+        It 'with -First (sr1) writes the answer packet itself, and ends at the first answer' -Tag 'Root' -Skip:$NoRoot {
+            $out = @(New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Icmp -Id 4243 -Seq 1, 2, 3 | Send-RawPacket -First -Timeout 5 -Verbose 4>&1)
+            $packets = @($out | Where-Object { $_ -is [NetSock.Packets.Packet] })
+            $packets.Count | Should -Be 1
+            $packets[0].Icmp.Type | Should -Be 0
+            $packets[0].Icmp.Id | Should -Be 4243
+            $packets[0].Icmp.Seq | Should -Be 1
+            # Once answered, nothing more is awaited (nor sent).
+            "$(@($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })[-1])" | Should -Match '^Sent [123] packets, received 1 answers\.$'
+            # sr1 is its alias; nothing answered writes nothing.
+            $socket = New-NetSocket AF_INET SOCK_DGRAM -LocalAddress 127.0.0.1 -LocalPort 0
+            try {
+                @(New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Udp -DestinationPort $socket.LocalPort | Send-RawPacket -sr1 -Timeout 0.5).Count | Should -Be 0
+            }
+            finally { $socket | Close-NetSocket }
         }
 
         It 'with -Timeout 0 waits without limit until every packet is answered, then ends' -Tag 'Root' -Skip:$NoRoot {
@@ -169,7 +190,7 @@ Describe 'Send-RawPacket' {
             $rx = $out[0].Received
             $rx.Icmp.Type | Should -Be 3
             $rx.Icmp.Code | Should -Be 3
-            @($rx.Layers | Where-Object Name -ne 'LinuxSll' | ForEach-Object Name) | Should -Be @('IPv4', 'Icmp')
+            @($rx.Layers | ForEach-Object Name) | Should -Be @('Ethernet', 'IPv4', 'Icmp')
             $rx.Udp | Should -BeNullOrEmpty -Because 'the UDP header is the quoted datagram''s, not the error''s own'
             @($rx.Icmp.Quoted.Layers.Name) | Should -Be @('IPv4', 'Udp', 'Raw')
             $rx.Icmp.Quoted.Udp.SourcePort | Should -Be $sport
@@ -298,12 +319,29 @@ Describe 'Send-RawPacket' {
     }
 
     Context 'sending copies and streams' {
-        It 'with -Count 5 -Interval 10 -PassThru sends five copies, numbered 1..5 with increasing timestamps, that a capture sees' -Tag 'Root' -Skip:$NoRoot {
+        It 'takes -Interval in seconds, as Scapy''s inter: five copies 0.2 s apart take at least 0.8 s' -Tag 'Root' -Skip:$NoRoot {
+            $p = New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Udp -DestinationPort (Get-FreePort)
+            $sent = @(Send-RawPacket $p -Count 5 -Interval 0.2 -PassThru)
+            $sent.Count | Should -Be 5
+            ($sent[4].Timestamp - $sent[0].Timestamp).TotalSeconds | Should -BeGreaterOrEqual 0.8
+            (Get-Command Send-RawPacket).Parameters['Interval'].Aliases | Should -Contain 'inter'
+        }
+
+        It 'takes the packets as -InputObject, and as -Packet (its alias)' -Tag 'Root' -Skip:$NoRoot {
+            $p = New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Udp -DestinationPort (Get-FreePort)
+            @(Send-RawPacket -InputObject $p -PassThru).Count | Should -Be 1
+            @(Send-RawPacket -Packet $p -PassThru).Count | Should -Be 1
+            foreach ($command in 'Send-RawPacket', 'Show-Packet', 'New-Packet', 'Export-Pcap') {
+                (Get-Command $command).Parameters['InputObject'].Aliases | Should -Contain 'Packet' -Because "$command takes packets as -InputObject"
+            }
+        }
+
+        It 'with -Count 5 -Interval 0.01 -PassThru sends five copies, numbered 1..5 with increasing timestamps, that a capture sees' -Tag 'Root' -Skip:$NoRoot {
             $port = Get-FreePort
             $sport = Get-SourcePort
             $capture = Start-LoCapture -Filter "udp and src port $sport and dst port $port" -Count 5
             $sent = @(New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Udp -SourcePort $sport -DestinationPort $port | New-Packet Raw -Load 'five times' |
-                    Send-RawPacket -Count 5 -Interval 10 -PassThru)
+                    Send-RawPacket -Count 5 -Interval 0.01 -PassThru)
             $seen = @(Receive-LoCapture $capture)
             $sent.Count | Should -Be 5
             $sent.Number | Should -Be @(1, 2, 3, 4, 5)
@@ -395,30 +433,34 @@ New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Udp -DestinationPort $port |
     }
 
     Context 'with -Loop -Receive (srloop)' {
-        It 'sends -Count 2 rounds, emits both answers and writes RECV and Round lines to the information stream' -Tag 'Root' -Skip:$NoRoot {
+        It 'sends -Count 2 rounds, emits both answers and writes one RECV line per round, then the totals, as srloop prints them' -Tag 'Root' -Skip:$NoRoot {
             $id = Get-Random -Minimum 1 -Maximum 65535
             $out = @(New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Icmp -Id $id -Seq 4 |
-                    Send-RawPacket -Loop -Count 2 -Receive -Interval 100 -Timeout 5 -InformationVariable info)
+                    Send-RawPacket -Loop -Count 2 -Receive -Interval 0.1 -Timeout 5 -InformationVariable info)
             $lines = @($info | ForEach-Object { "$($_.MessageData)" })
             $out.Count | Should -Be 2
             $out.Number | Should -Be @(1, 2)
             $out | ForEach-Object { $_.Answered | Should -BeTrue; $_.Received.Icmp.Id | Should -Be $id }
-            @($lines -match '^RECV \d+: .*ICMP echo-reply').Count | Should -Be 2
-            $lines -match '^Round 1: ' | Should -Not -BeNullOrEmpty
-            $lines -match '^Round 2: sent 2 packets, received 2 answers' | Should -Not -BeNullOrEmpty
-            $lines -match '^fail ' | Should -BeNullOrEmpty
+            $lines.Count | Should -Be 3
+            $lines[0] | Should -Be "RECV 1: $($out[0].Received.Summary)"
+            $lines[1] | Should -Be "RECV 1: $($out[1].Received.Summary)"
+            $lines[2] | Should -Be 'Sent 2 packets, received 2 packets. 100.0% hits.'
             ($info | Select-Object -First 1).Tags | Should -Contain 'PSHOST'
         }
 
-        It 'counts the answers of each round in its Round line ("this round 1 of 1")' -Tag 'Root' -Skip:$NoRoot {
+        It 'counts in a round''s RECV line the answers of that round (3 packets a round: "RECV 3:"), each on a line of its own' -Tag 'Root' -Skip:$NoRoot {
             $id = Get-Random -Minimum 1 -Maximum 65535
-            $null = New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Icmp -Id $id -Seq 5 |
-                Send-RawPacket -Loop -Count 2 -Receive -Interval 100 -Timeout 5 6>&1 | Tee-Object -Variable all
+            $null = New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Icmp -Id $id -Seq 1, 2, 3 |
+                Send-RawPacket -Loop -Count 2 -Receive -Interval 0.1 -Timeout 5 6>&1 | Tee-Object -Variable all
             $lines = @($all | Where-Object { $_ -is [System.Management.Automation.InformationRecord] } | ForEach-Object { "$($_.MessageData)" })
-            $rounds = @($lines -match '^Round ')
-            $rounds.Count | Should -Be 2
-            $rounds[0] | Should -Match 'received 1 answers .*this round 1 of 1\.$'
-            $rounds[1] | Should -Match 'received 2 answers .*this round 1 of 1\.$'
+            $lines.Count | Should -Be 3
+            foreach ($round in $lines[0], $lines[1]) {
+                $rows = $round -split [Environment]::NewLine
+                $rows.Count | Should -Be 3
+                $rows[0] | Should -Match "^RECV 3: .*ICMP echo-reply id $id seq \d$"
+                $rows[1] | Should -Match "^        .*ICMP echo-reply id $id seq \d$"
+            }
+            $lines[2] | Should -Be 'Sent 6 packets, received 6 packets. 100.0% hits.'
         }
 
         It 'writes a fail line and emits the unanswered packet of a round nothing answers' -Tag 'Root' -Skip:$NoRoot {
@@ -431,8 +473,8 @@ New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Udp -DestinationPort $port |
             $lines = @($info | ForEach-Object { "$($_.MessageData)" })
             $out.Count | Should -Be 1
             $out[0].Answered | Should -BeFalse
-            $lines -match '^fail 1: IP 127\.0\.0\.1 > 127\.0\.0\.1' | Should -Not -BeNullOrEmpty
-            $lines -match '^Round 1: sent 1 packets, received 0 answers' | Should -Not -BeNullOrEmpty
+            $lines[0] | Should -Match '^fail 1: IP 127\.0\.0\.1 > 127\.0\.0\.1'
+            $lines[1] | Should -Be 'Sent 1 packets, received 0 packets. 0.0% hits.'
         }
     }
 

@@ -161,7 +161,7 @@ Describe 'Send-RawPacket between two network namespaces' -Tag 'Root' {
                 $rx = $out[0].Received
                 [pscustomobject]@{
                     Count = $out.Count; Answered = $out[0].Answered; Type = $rx.Icmp.Type; Code = $rx.Icmp.Code; From = "$($rx.IPv4.Source)"
-                    Layers = @($rx.Layers | Where-Object Name -ne 'LinuxSll' | ForEach-Object Name) -join '/'
+                    Layers = @($rx.Layers | ForEach-Object Name) -join '/'
                     OwnUdp = $null -ne $rx.Udp; Quoted = @($rx.Icmp.Quoted.Layers.Name) -join '/'
                     QuotedSport = $rx.Icmp.Quoted.Udp.SourcePort; QuotedDport = $rx.Icmp.Quoted.Udp.DestinationPort
                 }
@@ -171,7 +171,7 @@ Describe 'Send-RawPacket between two network namespaces' -Tag 'Root' {
             $r.Type | Should -Be 3
             $r.Code | Should -Be 3
             $r.From | Should -Be '198.18.0.2'
-            $r.Layers | Should -Be 'IPv4/Icmp'
+            $r.Layers | Should -Be 'Ethernet/IPv4/Icmp' -Because 'the answer is captured on the veth it came in by, with its Ethernet header'
             $r.OwnUdp | Should -BeFalse
             $r.Quoted | Should -Be 'IPv4/Udp/Raw'
             $r.QuotedSport | Should -Be 41002
@@ -191,6 +191,7 @@ Describe 'Send-RawPacket between two network namespaces' -Tag 'Root' {
                     SentSenderMac = "$($out[0].Sent.Arp.SenderHardwareAddress)"; SentSenderIP = "$($out[0].Sent.Arp.SenderProtocolAddress)"
                     Operation = "$($rx.Arp.Operation)"; SenderIP = "$($rx.Arp.SenderProtocolAddress)"; SenderMac = "$($rx.Arp.SenderHardwareAddress)"
                     TargetMac = "$($rx.Arp.TargetHardwareAddress)"
+                    LinkType = "$($rx.LinkType)"; EtherSource = "$($rx.Ethernet.Source)"; Interface = $rx.Interface
                 }
             }
             $r.Count | Should -Be 1
@@ -203,6 +204,44 @@ Describe 'Send-RawPacket between two network namespaces' -Tag 'Root' {
             $r.SenderIP | Should -Be '198.18.0.2'
             $r.SenderMac | Should -Be $macB
             $r.TargetMac | Should -Be $macA
+            # Captured on the veth it came in by (not on "any", where a cooked header has no Ethernet layer).
+            $r.LinkType | Should -Be 'Ethernet'
+            $r.Interface | Should -Be $Netns.LinkA
+            $r.EtherSource | Should -Be $macB
+        }
+
+        It 'captures the echo-reply sent at layer 3 on the veth it comes in by: Ethernet from B''s MAC' {
+            $macB = Get-LinkMac $Netns.B $Netns.LinkB
+            $r = Invoke-NetnsPwsh -Namespace $Netns.A -Arguments @{ To = $Netns.IPv4B } -ScriptBlock {
+                $rx = New-Packet IPv4 -Destination $Arguments.To | New-Packet Icmp -Id 0x4E55 -Seq 1 | Send-RawPacket -First -Timeout 5
+                [pscustomobject]@{ Type = "$($rx.GetType().Name)"; LinkType = "$($rx.LinkType)"; Interface = $rx.Interface; EtherSource = "$($rx.Ethernet.Source)"; Id = $rx.Icmp.Id }
+            }
+            $r.Type | Should -Be 'Packet' -Because '-First (sr1) writes the answer itself'
+            $r.Id | Should -Be 0x4E55
+            $r.LinkType | Should -Be 'Ethernet'
+            $r.Interface | Should -Be $Netns.LinkA
+            $r.EtherSource | Should -Be $macB
+        }
+    }
+
+    Context 'capturing on any' {
+        It 'says which interface each packet passed and whether it went out or came in' {
+            $r = Invoke-NetnsPwsh -Namespace $Netns.A -Arguments @{ To = $Netns.IPv4B } -ScriptBlock {
+                $module = (Get-Module NetSock).Path
+                $to = $Arguments.To
+                $job = Start-ThreadJob { Import-Module $using:module; Start-Sleep -Seconds 1; New-Packet IPv4 -Destination $using:to | New-Packet Icmp -Id 0x4E56 | Send-RawPacket }
+                $seen = @(Get-SniffedPacket -Interface any -Filter 'icmp' -Count 2 -Timeout 10)
+                $job | Wait-Job | Remove-Job
+                $seen | ForEach-Object { [pscustomobject]@{ Interface = $_.Interface; Direction = "$($_.Direction)"; Type = $_.Icmp.Type; LinkType = "$($_.LinkType)" } }
+            }
+            $r.Count | Should -Be 2
+            $r[0].Type | Should -Be 8
+            $r[0].Direction | Should -Be 'Out'
+            $r[0].Interface | Should -Be $Netns.LinkA
+            $r[1].Type | Should -Be 0
+            $r[1].Direction | Should -Be 'In'
+            $r[1].Interface | Should -Be $Netns.LinkA
+            $r[0].LinkType | Should -Be 'LinuxSll'
         }
     }
 

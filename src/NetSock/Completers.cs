@@ -63,3 +63,36 @@ public sealed class SocketIdCompleter : IArgumentCompleter
             .Where(s => s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture).StartsWith(wordToComplete, StringComparison.Ordinal))
             .Select(s => new CompletionResult(s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), CompletionResultType.ParameterValue, s.ToString()));
 }
+
+/// <summary>
+/// Values of a New-Packet field: Scapy's TCP flag letters for TCP flags (S, SA, PA, ...), ICMP and ICMPv6 type names
+/// for -Type (echo-request completes to its number, 8, the name shown in the list; typing the number works too).
+/// </summary>
+public sealed class FieldValueCompleter : IArgumentCompleter
+{
+    private static readonly string[] FlagLetters = { "S", "SA", "A", "PA", "FA", "F", "R", "RA", "P", "U", "FPU", "SEC" };
+
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var layer = fakeBoundParameters["Layer"] is object name ? NetSock.Packets.LayerRegistry.Find(name.ToString() ?? "") : null;
+        var field = layer?.FindField(parameterName);
+        if (layer is null || field is null) return Enumerable.Empty<CompletionResult>();
+        string prefix = wordToComplete.Trim('\'', '"');
+        return Values(layer.Type, field)
+            .Where(v => v.Text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || v.Shown.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            .Select(v => new CompletionResult(v.Text, v.Shown, CompletionResultType.ParameterValue, v.Tip));
+    }
+
+    private static IEnumerable<(string Text, string Shown, string Tip)> Values(Type layer, NetSock.Packets.PacketField field)
+    {
+        if (field.Type == typeof(NetSock.Packets.TcpFlags))
+            return FlagLetters.Select(l => (l, l, NetSock.Packets.TcpFlags.Parse(l).ToString()));
+        Func<int, string?>? names = field.Name != "Type" ? null
+            : layer == typeof(NetSock.Packets.Layers.Icmp) ? NetSock.Packets.Layers.Icmp.TypeNameOf
+            : layer == typeof(NetSock.Packets.Layers.IcmpV6) ? NetSock.Packets.Layers.IcmpV6.TypeNameOf : null;
+        if (names is null) return Enumerable.Empty<(string, string, string)>();
+        return Enumerable.Range(0, 256).Select(t => (Type: t, Name: names(t))).Where(t => t.Name is not null)
+            .Select(t => (t.Type.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Name!, $"{t.Type} {t.Name}"));
+    }
+}

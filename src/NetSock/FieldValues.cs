@@ -43,6 +43,8 @@ internal static class FieldValues
         }
         if (field.Type == typeof(byte[]) && value is string text)
             return Encoding.UTF8.GetBytes(text);
+        if (field.Type == typeof(System.Net.IPAddress) && value is string host && AddressNames.IsName(host))
+            return AddressNames.Resolve(layer, field, host);
         try
         {
             return LanguagePrimitives.ConvertTo(value, field.Type, CultureInfo.InvariantCulture);
@@ -57,5 +59,10 @@ internal static class FieldValues
 
     private static NetSockException Invalid(LayerInfo layer, PacketField field, object? value, string why) =>
         new("PacketFieldInvalid", NetSockErrorKind.InvalidArgument,
-            $"{layer.Name}.{field.Name} cannot be {Layer.FormatValue(value)}: {why.TrimEnd('.')}. {field.Name} is a {field.Type.Name}: {field.Description}.", value);
+            $"{layer.Name}.{field.Name} cannot be {Layer.FormatValue(value)}: {why.TrimEnd('.')}. {field.Name} is {Kind(field.Type)}: {field.Description}.", value);
+
+    /// <summary>What a field holds, in words: "an IP address", "a MAC address", "a UInt16".</summary>
+    private static string Kind(Type type) => type == typeof(System.Net.IPAddress) ? "an IP address"
+        : type == typeof(System.Net.NetworkInformation.PhysicalAddress) ? "a MAC address"
+        : ("AEIOU".Contains(type.Name[0]) ? "an " : "a ") + type.Name;
 }

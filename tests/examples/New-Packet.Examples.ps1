@@ -68,7 +68,7 @@
     }
     9 = @{ Assert = {
             param($Run)
-            @($Run.Output).Count | Should -Be 4
+            @($Run.Output).Count | Should -Be 8
             $Run.Output[0] | Should -BeLike 'PacketFieldInvalid,*'
             # The message names the field, its type and what it is.
             $Run.Output[1] | Should -Match 'DestinationPort'
@@ -79,8 +79,13 @@
             $Run.Output[3] | Should -Match "'hops'"
             $Run.Output[3] | Should -Match 'TimeToLive \(ttl\)'
             $Run.Output[3] | Should -Match 'Destination \(dst\)'
-            # An unknown field parameter is refused by PowerShell's parameter binding.
-            { New-Packet Tcp -hops 3 } | Should -Throw -ErrorId 'NamedParameterNotFound*'
+            # A field parameter that names no field says the same as -Field does.
+            $Run.Output[4] | Should -BeLike 'PacketFieldUnknown,*'
+            $Run.Output[5] | Should -Be $Run.Output[3]
+            # A misspelt layer, with a field parameter after it, suggests the nearest name.
+            $Run.Output[6] | Should -BeLike 'PacketLayerUnknown,*'
+            $Run.Output[7] | Should -BeLike "'TCPP' is not a known layer. Did you mean Tcp? The layers are: *"
+            { New-Packet Tcp -hops 3 } | Should -Throw -ErrorId 'PacketFieldUnknown*'
         }
     }
     10 = @{ Assert = {
@@ -98,6 +103,7 @@
             $Run.Text | Should -Not -Match '\{flags\}'
             # Only the dynamic (field) parameters are in the table.
             $Run.Text | Should -Not -Match '(?m)^Layer\s'
+            $Run.Text | Should -Not -Match '(?m)^UnboundArguments\s'
         }
     }
     11 = @{ Assert = {

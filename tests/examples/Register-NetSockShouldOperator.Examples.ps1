@@ -19,7 +19,7 @@
     }
     3 = @{ Root = $true; Assert = {
             param($Run)
-            $Run.Output[-1] | Should -Match '^LinuxSll / IP 127\.0\.0\.1 > 127\.0\.0\.1 .*/ TCP \d+ > \d+ \[SA\]' -Because 'the SYN-ACK answered the SYN'
+            $Run.Output[-1] | Should -Match '^Ethernet 00:00:00:00:00:00 > 00:00:00:00:00:00 type 0x0800 / IP 127\.0\.0\.1 > 127\.0\.0\.1 .*/ TCP \d+ > \d+ \[SA\]' -Because 'the SYN-ACK answered the SYN'
         }
     }
     4 = @{ Root = $true; TimeoutSeconds = 30; Assert = {

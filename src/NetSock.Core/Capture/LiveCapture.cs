@@ -21,6 +21,8 @@ public sealed class LiveCapture : IDisposable
 
     private readonly string _name;
     private LinkType _linkType;
+    private bool _cookedV2;
+    private Dictionary<int, string>? _interfaceNames;
     private nint _handle;
     private int _fd = -1;
     private long _delivered;
@@ -104,6 +106,10 @@ public sealed class LiveCapture : IDisposable
         // kernel queued it: PACKET_IGNORE_OUTGOING (Linux 4.20) keeps that copy out of the capture buffer, which then
         // holds twice as many packets. What is delivered is the same; where the kernel refuses, nothing changes.
         if (incomingOnly) Sockets.NativeSockets.SetOption(_fd, 263 /* SOL_PACKET */, 23 /* PACKET_IGNORE_OUTGOING */, 1);
+        // On "any", the cooked header version 2 carries the interface index, which version 1 lacks: capture with it and
+        // hand on version 1 (what tcpdump -i any records), the index turned into the packet's Interface.
+        if (_linkType == LinkType.LinuxSll && Libpcap.SetDatalink != null && Libpcap.SetDatalink(_handle, (int)LinkType.LinuxSll2) == 0)
+            _cookedV2 = true;
     }
 
     /// <summary>The next packet, waiting up to about <paramref name="milliseconds"/> (0: only one already queued); null when none came.</summary>
@@ -150,13 +156,52 @@ public sealed class LiveCapture : IDisposable
 
     private Packet Captured(byte[] bytes, long seconds, long micro, uint length)
     {
+        string interfaceName = _name;
+        if (_cookedV2 && bytes.Length >= 20)
+        {
+            interfaceName = InterfaceName(System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4)));
+            bytes = CookedV1(bytes);
+            length -= 4;
+        }
         var packet = Packet.Dissect(bytes, _linkType);
         packet.TimestampNanoseconds = seconds * 1_000_000_000 + micro * 1000;
         packet.Timestamp = UnixTime.FromNanoseconds(packet.TimestampNanoseconds.Value).ToOffset(LocalOffset);
         packet.OriginalLength = (int)Math.Min(length, int.MaxValue);
-        packet.Interface = _name;
+        packet.Interface = interfaceName;
+        // The cooked header's packet type: 4 (PACKET_OUTGOING) went out; 0 to us, 1 broadcast, 2 multicast, 3 to another host came in.
+        if (_linkType == LinkType.LinuxSll && bytes.Length >= 2) packet.Direction = bytes[1] == 4 && bytes[0] == 0 ? PacketDirection.Out : PacketDirection.In;
         return packet;
     }
+
+    /// <summary>
+    /// A Linux cooked header version 2 (protocol, reserved, interface index, ARPHRD type, packet type, address length,
+    /// 8-byte address) rewritten as version 1 (packet type, ARPHRD type, address length, address, protocol).
+    /// </summary>
+    private static byte[] CookedV1(byte[] v2)
+    {
+        var v1 = new byte[v2.Length - 4];
+        v1[1] = v2[10];                                   // packet type (16 bits in version 1)
+        v2.AsSpan(8, 2).CopyTo(v1.AsSpan(2));             // ARPHRD type
+        v1[5] = v2[11];                                   // address length (16 bits)
+        v2.AsSpan(12, 8).CopyTo(v1.AsSpan(6));            // address
+        v2.AsSpan(0, 2).CopyTo(v1.AsSpan(14));            // protocol
+        v2.AsSpan(20).CopyTo(v1.AsSpan(16));
+        return v1;
+    }
+
+    private string InterfaceName(int index)
+    {
+        _interfaceNames ??= new();
+        if (_interfaceNames.TryGetValue(index, out string? name)) return name;
+        Span<byte> buffer = stackalloc byte[16];      // IF_NAMESIZE
+        name = IfIndexToName((uint)index, ref System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer)) == 0
+            ? $"if{index}"
+            : System.Text.Encoding.ASCII.GetString(buffer[..Math.Max(0, buffer.IndexOf((byte)0))]);
+        return _interfaceNames[index] = name;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "if_indextoname")]
+    private static extern nint IfIndexToName(uint index, ref byte name);
 
     private NetSockException Failed(string? why) =>
         new("CaptureFailed", NetSockErrorKind.ResourceUnavailable, $"libpcap stopped capturing on {_name}: {why}", _name);
@@ -178,6 +223,7 @@ public sealed class LiveCapture : IDisposable
         public static readonly delegate* unmanaged<nint, int, byte*, int> SetNonBlock;
         public static readonly delegate* unmanaged<nint, int> GetSelectableFd;
         public static readonly delegate* unmanaged<nint, uint*, int> Stats;
+        public static readonly delegate* unmanaged<nint, int, int> SetDatalink;
         public static bool Available => NextEx is not null;
 
         static Libpcap()
@@ -195,6 +241,8 @@ public sealed class LiveCapture : IDisposable
                     SetNonBlock = (delegate* unmanaged<nint, int, byte*, int>)nonblock;
                     GetSelectableFd = (delegate* unmanaged<nint, int>)fd;
                     Stats = (delegate* unmanaged<nint, uint*, int>)stats;
+                    if (System.Runtime.InteropServices.NativeLibrary.TryGetExport(lib, "pcap_set_datalink", out nint datalink))
+                        SetDatalink = (delegate* unmanaged<nint, int, int>)datalink;
                 }
                 return;
             }

@@ -21,7 +21,7 @@ public sealed class PacketResponse
 
     public DateTimeOffset SentTime { get; }
 
-    /// <summary>The answer, as captured (on "any": a Linux cooked header first); null when none came in time.</summary>
+    /// <summary>The answer, as captured on the interface it came in by (Ethernet on an Ethernet link, lo's frames on lo; a Linux cooked header when it was caught on "any"); null when none came in time.</summary>
     public Packet? Received { get; private set; }
 
     /// <summary>From just before the send to the answer's capture timestamp (the kernel's).</summary>
@@ -39,21 +39,61 @@ public sealed class PacketResponse
 }
 
 /// <summary>
-/// Listens for answers while packets are sent: a capture on every interface ("any"), opened before the first send, in
-/// immediate mode and without the host's own outgoing packets; each packet that arrives is matched with
-/// <see cref="Replies.Answers"/> against the sent packets still waiting, the oldest first, and answers one of them.
+/// Listens for answers while packets are sent: a capture on each interface the probes leave by (so an answer on an
+/// Ethernet link keeps its Ethernet header, with the peer's MAC) and on lo (answers from this host's own addresses),
+/// opened before the first send through that interface, in immediate mode and without the host's own outgoing packets;
+/// a probe whose interface is not known is listened for on "any" (Linux cooked frames). The captures are read on the
+/// caller's thread, as LiveCapture is meant to be: with one, a read waits on it; with several, each is read in turn, the
+/// wait in slices of a few milliseconds. Each packet is matched with <see cref="Replies.Answers"/> against the sent
+/// packets still waiting, the oldest first, and answers one of them.
 /// </summary>
 public sealed class ReplyCollector : IDisposable
 {
-    private readonly LiveCapture _capture;
+    /// <summary>The pseudo-interface of libpcap that captures on every interface.</summary>
+    public const string AnyInterface = "any";
+
+    private const int Slice = 5;
+
+    private readonly List<LiveCapture> _captures = new();
+    private readonly List<string> _listening = new();
     private readonly LinkedList<PacketResponse> _waiting = new();
     private long _number;
+    private int _turn;
 
-    private ReplyCollector(LiveCapture capture) => _capture = capture;
+    private ReplyCollector()
+    {
+    }
 
-    /// <summary>Starts listening; replies to packets sent from now on are caught.</summary>
-    public static ReplyCollector Start() =>
-        new(LiveCapture.Start("any", null, 262144, false, 16 * 1024 * 1024, immediate: true, incomingOnly: true));
+    /// <summary>Starts listening on lo; <see cref="ListenOn"/> adds the interfaces the probes leave by.</summary>
+    public static ReplyCollector Start()
+    {
+        var collector = new ReplyCollector();
+        try
+        {
+            collector.ListenOn("lo");
+        }
+        catch
+        {
+            collector.Dispose();
+            throw;
+        }
+        return collector;
+    }
+
+    /// <summary>The interfaces listened on, in the order they were opened.</summary>
+    public IReadOnlyList<string> Interfaces => _listening;
+
+    /// <summary>
+    /// Listens on <paramref name="interfaceName"/> too (null: on "any"), unless it already does: call it before sending
+    /// a packet that leaves by that interface, so its answer cannot come before the capture is there.
+    /// </summary>
+    public void ListenOn(string? interfaceName)
+    {
+        string name = interfaceName ?? AnyInterface;
+        if (_listening.Contains(name) || _listening.Contains(AnyInterface)) return;
+        _captures.Add(LiveCapture.Start(name, null, 262144, false, 16 * 1024 * 1024, immediate: true, incomingOnly: true));
+        _listening.Add(name);
+    }
 
     /// <summary>How many sent packets still wait for an answer.</summary>
     public int Waiting => _waiting.Count;
@@ -72,7 +112,7 @@ public sealed class ReplyCollector : IDisposable
         while (_waiting.Count > 0)
         {
             int left = (int)Math.Max(0, until - Environment.TickCount64);
-            var packet = _capture.Take(answered.Count > 0 ? 0 : left, cancel);
+            var packet = Next(answered.Count > 0 ? 0 : left, cancel);
             if (packet is null) break;
             for (var node = _waiting.First; node is not null; node = node.Next)
             {
@@ -86,6 +126,22 @@ public sealed class ReplyCollector : IDisposable
         return answered;
     }
 
+    /// <summary>The next packet from any of the captures within <paramref name="milliseconds"/>, or null.</summary>
+    private Packet? Next(int milliseconds, CancellationToken cancel)
+    {
+        if (_captures.Count == 1) return _captures[0].Take(milliseconds, cancel);
+        long until = Environment.TickCount64 + milliseconds;
+        while (true)
+        {
+            foreach (var capture in _captures)
+                if (capture.Take(0, cancel) is { } ready) return ready;
+            long left = until - Environment.TickCount64;
+            if (left <= 0) return null;
+            _turn = (_turn + 1) % _captures.Count;
+            if (_captures[_turn].Take((int)Math.Min(left, Slice), cancel) is { } packet) return packet;
+        }
+    }
+
     /// <summary>The sent packets nothing answered, oldest first; they wait no more.</summary>
     public List<PacketResponse> TakeUnanswered()
     {
@@ -94,5 +150,10 @@ public sealed class ReplyCollector : IDisposable
         return rest;
     }
 
-    public void Dispose() => _capture.Dispose();
+    /// <summary>Stops every capture at once and releases the devices.</summary>
+    public void Dispose()
+    {
+        foreach (var capture in _captures) capture.Dispose();
+        _captures.Clear();
+    }
 }

@@ -68,9 +68,39 @@ public static class LayerRegistry
 
     public static LayerInfo? Find(string name) => ByName.TryGetValue(name.Trim(), out var info) ? info : null;
 
-    /// <summary>A layer by name or alias, or an error that lists the layers.</summary>
+    /// <summary>A layer by name or alias, or an error that suggests the nearest names and lists the layers.</summary>
     public static LayerInfo Get(string name) => Find(name) ?? throw new NetSockException("PacketLayerUnknown", NetSockErrorKind.InvalidArgument,
-        $"'{name}' is not a known layer. The layers are: {string.Join(", ", AllLayers.Select(l => l.Name))}.", name);
+        $"'{name}' is not a known layer.{Suggest(name)} The layers are: {string.Join(", ", AllLayers.Select(l => l.Name))}.", name);
+
+    /// <summary>" Did you mean Tcp?" for the names and aliases nearest to a misspelt one (edit distance), or nothing.</summary>
+    private static string Suggest(string name)
+    {
+        string typed = name.Trim();
+        var near = ByName
+            .Select(e => (Name: e.Key, Info: e.Value, Distance: Distance(typed.ToLowerInvariant(), e.Key.ToLowerInvariant())))
+            .Where(n => n.Distance <= Math.Max(1, Math.Min(3, typed.Length / 3)))
+            .OrderBy(n => n.Distance).ThenBy(n => n.Name.Equals(n.Info.Name, StringComparison.Ordinal) ? 0 : 1).ThenBy(n => n.Name, StringComparer.Ordinal)
+            .Select(n => n.Name).Take(3).ToList();
+        return near.Count == 0 ? "" : $" Did you mean {string.Join(" or ", near)}?";
+    }
+
+    /// <summary>Levenshtein distance: the fewest insertions, deletions and substitutions that turn one into the other.</summary>
+    private static int Distance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.Length];
+    }
 
     /// <summary>The layer bound on top of <paramref name="lower"/> for a selector value; null when none is.</summary>
     public static Type? UpperFor(Type lower, int selector) => Upper.TryGetValue((lower, selector), out var t) ? t : null;

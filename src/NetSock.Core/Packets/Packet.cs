@@ -101,6 +101,10 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
 
     private long? _timestampNanoseconds;
     public string? Interface { get; set; }
+
+    /// <summary>In or Out: whether the packet came in or went out, where the capture says so (libpcap's "any").</summary>
+    public PacketDirection? Direction { get; set; }
+
     public int? OriginalLength { get; set; }
 
     /// <summary>How many bytes of the packet were captured (its Length; less than OriginalLength when the snap length cut it).</summary>
@@ -201,6 +205,13 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
             if (_layers[i].ChangeCount != _decodedVersions![i]) return true;
         return false;
     }
+}
+
+/// <summary>Whether a captured packet came in to the host or went out of it.</summary>
+public enum PacketDirection
+{
+    In,
+    Out,
 }
 
 /// <summary>A packet's layers; its text is their names ("Ethernet/IPv4/Tcp"), as a CSV column or a table cell shows it.</summary>

@@ -64,7 +64,7 @@ public sealed unsafe partial class DatagramReader
             long left = deadline - Environment.TickCount64;
             if (left <= 0)
                 throw new NetSockException("DatagramTimeout", NetSockErrorKind.Timeout,
-                    $"No datagram arrived on {_socket.LocalEndPoint} within {timeout!.Value.TotalSeconds:0.###} s.", _socket);
+                    $"No datagram arrived on {_socket.LocalEndPoint} within {timeout!.Value.TotalSeconds:0.###} s. Give a longer -Timeout, or -Timeout 0 to wait without limit.", _socket);
             try
             {
                 NativeSockets.WaitReady(_socket.Socket, NativeSockets.PollIn, Math.Min(deadline, Environment.TickCount64 + 100), cancel);

@@ -161,7 +161,7 @@ public static class Datagrams
                 catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
                 {
                     throw new NetSockException("DatagramTimeout", NetSockErrorKind.Timeout,
-                        $"No datagram arrived on {socket.LocalEndPoint} within {timeout!.Value.TotalSeconds:0.###} s.", socket);
+                        $"No datagram arrived on {socket.LocalEndPoint} within {timeout!.Value.TotalSeconds:0.###} s. Give a longer -Timeout, or -Timeout 0 to wait without limit.", socket);
                 }
             }
         }

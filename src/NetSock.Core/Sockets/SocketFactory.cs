@@ -150,6 +150,60 @@ public static class SocketFactory
         return new IPEndPoint(address, spec.LocalPort ?? 0);
     }
 
+    /// <summary>What to say when a port is taken: which process holds it (from /proc), and what can free it.</summary>
+    private static string AddressInUse(EndPoint ep, SocketType type)
+    {
+        string choose = "Choose another port (0 lets the OS pick a free one)";
+        if (ep is not IPEndPoint ip) return $"{ep} is already in use by another socket. {choose}.";
+        var holder = PortHolder(ip.Port, type == SocketType.Dgram ? "udp" : "tcp");
+        if (holder is null)
+            return $"{ep} is already in use by another socket. {choose}, or find what holds it with `ss -lntup 'sport = :{ip.Port}'` and stop it.";
+        if (holder.Value.Pid == Environment.ProcessId)
+            return $"{ep} is already in use by another socket of this pwsh session. {choose}, or close the socket that holds it (Get-NetSocket | Close-NetSocket).";
+        return $"{ep} is already in use by process {holder.Value.Pid} ({holder.Value.Name}). {choose}, or stop that process (Stop-Process -Id {holder.Value.Pid}).";
+    }
+
+    /// <summary>The process with a socket bound to <paramref name="port"/>: its inode in /proc/net/tcp{,6} (or udp), then the /proc/PID/fd link to it.</summary>
+    private static (int Pid, string Name)? PortHolder(int port, string protocol)
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        try
+        {
+            var inodes = new HashSet<string>(StringComparer.Ordinal);
+            foreach (string table in new[] { $"/proc/net/{protocol}", $"/proc/net/{protocol}6" })
+            {
+                if (!File.Exists(table)) continue;
+                foreach (string line in File.ReadLines(table).Skip(1))
+                {
+                    // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+                    var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    if (f.Length > 9 && Convert.ToInt32(f[1][(f[1].LastIndexOf(':') + 1)..], 16) == port && f[9] != "0") inodes.Add($"socket:[{f[9]}]");
+                }
+            }
+            if (inodes.Count == 0) return null;
+            foreach (string process in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(process), out int pid)) continue;
+                try
+                {
+                    foreach (string fd in Directory.EnumerateFiles(Path.Combine(process, "fd")))
+                    {
+                        if (new FileInfo(fd).LinkTarget is { } link && inodes.Contains(link))
+                            return (pid, File.ReadAllText(Path.Combine(process, "comm")).Trim());
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // gone, or not ours to look at
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+        }
+        return null;
+    }
+
     /// <summary>bind(), with the OS's refusals explained.</summary>
     public static void Bind(Socket socket, EndPoint ep, object? target = null)
     {
@@ -168,7 +222,7 @@ public static class SocketFactory
                 SocketError.AddressAlreadyInUse => new NetSockException("NetSocketAddressInUse", NetSockErrorKind.ResourceUnavailable,
                     ep is UnixDomainSocketEndPoint
                         ? $"The Unix socket path '{ep}' already exists. Remove the file (Remove-Item) if no server uses it, or choose another -Path."
-                        : $"{ep} is already in use by another socket. Choose another port (0 lets the OS pick a free one), or close the socket that holds it (Get-NetSocket | Close-NetSocket).", target ?? ep, e),
+                        : AddressInUse(ep, socket.SocketType), target ?? ep, e),
                 SocketError.AddressNotAvailable => new NetSockException("NetSocketAddressNotAvailable", NetSockErrorKind.InvalidArgument,
                     $"Cannot bind to {ep}: no interface of this host has that address. Use an address of this host (127.0.0.1, ::1, or one shown by Get-NetIPAddress / ip address).", target ?? ep, e),
                 SocketError.AccessDenied => new NetSockException("NetSocketBindDenied", NetSockErrorKind.PermissionDenied,

@@ -43,7 +43,7 @@ public static class StreamSockets
             throw new NetSockException("NetSocketNotListening", NetSockErrorKind.InvalidOperation,
                 $"Socket {listener.Id} is {listener.State}, not listening. Accept connections on a socket from Start-TcpListener.", listener);
         var accepted = await Timed(t => listener.Socket.AcceptAsync(t).AsTask(), timeout, cancel,
-            () => $"No connection arrived on {listener.LocalEndPoint} within {Seconds(timeout)}.", listener, closeOnFailure: null).ConfigureAwait(false);
+            () => $"No connection arrived on {listener.LocalEndPoint} within {Seconds(timeout)}. Give a longer -Timeout, or -Timeout 0 to wait without limit.", listener, closeOnFailure: null).ConfigureAwait(false);
         var ns = new NetSocket(registry.NextId(), accepted, listener.AddressFamily, SocketType.Stream, listener.ProtocolNumber, NetSocketState.Connected, ownedPath: null);
         registry.Add(ns, owner);
         return ns;
@@ -69,7 +69,7 @@ public static class StreamSockets
             try
             {
                 await Timed(t => socket.Socket.ConnectAsync(remote, t).AsTask(), timeout, cancel,
-                    () => $"Connecting to {Show(host, remote)} timed out after {Seconds(timeout)}: nothing answered. Check that a server listens there, or give a longer -Timeout.", remote, socket).ConfigureAwait(false);
+                    () => $"Connecting to {Show(host, remote)} timed out after {Seconds(timeout)}: nothing answered. Check that a server listens there, or give a longer -Timeout (-Timeout 0 waits without limit).", remote, socket).ConfigureAwait(false);
                 socket.SetState(NetSocketState.Connected);
                 return socket;
             }
@@ -95,7 +95,7 @@ public static class StreamSockets
         try
         {
             await Timed(t => socket.Socket.ConnectAsync(remote, t).AsTask(), timeout, cancel,
-                () => $"Connecting to '{path}' timed out after {Seconds(timeout)}.", path, socket).ConfigureAwait(false);
+                () => $"Connecting to '{path}' timed out after {Seconds(timeout)}. Give a longer -Timeout, or -Timeout 0 to wait without limit.", path, socket).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -135,7 +135,7 @@ public static class StreamSockets
                 continue;
             }
             int sent = await Timed(t => socket.Socket.SendAsync(data, SocketFlags.None, t).AsTask(), timeout, cancel,
-                () => $"Sending to {socket.RemoteEndPoint} timed out after {Seconds(timeout)}: the peer is not reading.", socket.RemoteEndPoint, socket).ConfigureAwait(false);
+                () => $"Sending to {socket.RemoteEndPoint} timed out after {Seconds(timeout)}: the peer is not reading. Give a longer -Timeout, or -Timeout 0 to wait without limit.", socket.RemoteEndPoint, socket).ConfigureAwait(false);
             socket.AddBytesSent(sent);
             data = data[sent..];
         }
@@ -169,7 +169,7 @@ public static class StreamSockets
             }
         }
         int n = await Timed(t => socket.Socket.ReceiveAsync(buffer, SocketFlags.None, t).AsTask(), timeout, cancel,
-            () => $"Nothing arrived from {socket.RemoteEndPoint} within {Seconds(timeout)}.", socket.RemoteEndPoint, socket).ConfigureAwait(false);
+            () => $"Nothing arrived from {socket.RemoteEndPoint} within {Seconds(timeout)}. Give a longer -Timeout, or -Timeout 0 to wait without limit.", socket.RemoteEndPoint, socket).ConfigureAwait(false);
         socket.AddBytesReceived(n);
         return n;
     }
@@ -199,7 +199,7 @@ public static class StreamSockets
             {
                 socket.Close();
                 throw new NetSockException("NetSocketTimeout", NetSockErrorKind.Timeout,
-                    $"Sending to {socket.RemoteEndPoint} timed out after {Seconds(timeout)}: the peer is not reading.", socket.RemoteEndPoint);
+                    $"Sending to {socket.RemoteEndPoint} timed out after {Seconds(timeout)}: the peer is not reading. Give a longer -Timeout, or -Timeout 0 to wait without limit.", socket.RemoteEndPoint);
             }
         }
     }
@@ -223,7 +223,7 @@ public static class StreamSockets
             {
                 socket.Close();
                 throw new NetSockException("NetSocketTimeout", NetSockErrorKind.Timeout,
-                    $"Nothing arrived from {socket.RemoteEndPoint} within {Seconds(timeout)}.", socket.RemoteEndPoint);
+                    $"Nothing arrived from {socket.RemoteEndPoint} within {Seconds(timeout)}. Give a longer -Timeout, or -Timeout 0 to wait without limit.", socket.RemoteEndPoint);
             }
         }
     }

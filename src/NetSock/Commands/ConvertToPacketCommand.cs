@@ -17,7 +17,7 @@ public sealed class ConvertToPacketCommand : NetSockCmdlet
 
     /// <summary>A byte[] or a hex string (spaces, colons, dashes and a 0x prefix allowed).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [Alias("Bytes", "Hex")]
+    [Alias("Bytes", "Hex", "Packet")]
     public object? InputObject { get; set; }
 
     /// <summary>How the bytes start: Ethernet (default), Raw (an IP header), LinuxSll, Null (BSD loopback), IPv4, IPv6.</summary>

@@ -23,6 +23,7 @@ public sealed class ExportPcapCommand : NetSockCmdlet
 
     /// <summary>The packets to write.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [Alias("Packet")]
     public Packet? InputObject { get; set; }
 
     /// <summary>Pcap (classic, one link type) or PcapNg (an interface block per interface and link type).</summary>

@@ -13,7 +13,10 @@ namespace NetSock.Commands;
 [OutputType(typeof(Packet))]
 public sealed class NewPacketCommand : NetSockCmdlet, IDynamicParameters
 {
-    private static readonly HashSet<string> StaticNames = new(StringComparer.OrdinalIgnoreCase) { "Layer", "Field", "Count", "InputObject" };
+    /// <summary>Catches what binds to nothing (a misspelt field, or any field of a misspelt layer), so the error can say what is wrong.</summary>
+    private const string UnboundName = "UnboundArguments";
+
+    private static readonly HashSet<string> StaticNames = new(StringComparer.OrdinalIgnoreCase) { "Layer", "Field", "Count", "InputObject", "Packet" };
 
     private RuntimeDefinedParameterDictionary? _fieldParameters;
     private LayerInfo? _info;
@@ -36,18 +39,25 @@ public sealed class NewPacketCommand : NetSockCmdlet, IDynamicParameters
 
     /// <summary>Packets to put the new layer on top of; each is left unchanged.</summary>
     [Parameter(ValueFromPipeline = true)]
+    [Alias("Packet")]
     public Packet? InputObject { get; set; }
 
     public object GetDynamicParameters()
     {
         _fieldParameters = new RuntimeDefinedParameterDictionary();
-        var info = LayerRegistry.Find(Layer ?? "");
+        if (string.IsNullOrEmpty(Layer)) return _fieldParameters;      // Get-Command New-Packet: no layer, no field parameters
+        _fieldParameters.Add(UnboundName, new RuntimeDefinedParameter(UnboundName, typeof(object[]), new System.Collections.ObjectModel.Collection<Attribute>
+        {
+            new ParameterAttribute { ValueFromRemainingArguments = true, DontShow = true },
+        }));
+        var info = LayerRegistry.Find(Layer);
         if (info is null) return _fieldParameters;
         foreach (var field in info.Fields.Where(f => !StaticNames.Contains(f.Name)))
         {
             var attributes = new System.Collections.ObjectModel.Collection<Attribute>
             {
                 new ParameterAttribute { HelpMessage = field.Description },
+                new ArgumentCompleterAttribute(typeof(FieldValueCompleter)),
             };
             if (field.Alias is { } alias && !alias.Equals(field.Name, StringComparison.OrdinalIgnoreCase) && !StaticNames.Contains(alias))
                 attributes.Add(new AliasAttribute(alias));
@@ -61,7 +71,8 @@ public sealed class NewPacketCommand : NetSockCmdlet, IDynamicParameters
         try
         {
             _info = LayerRegistry.Get(Layer);
-            _values = FieldValues.Collect(_info, Field, _fieldParameters?.Values.Where(p => p.IsSet).Select(p => (p.Name, (object?)p.Value)));
+            var given = _fieldParameters?.Values.Where(p => p.IsSet && p.Name != UnboundName).Select(p => (p.Name, (object?)p.Value));
+            _values = FieldValues.Collect(_info, Field, given?.Concat(Unbound(_fieldParameters?[UnboundName].Value as object[])));
             LayerFactory.Validate(_info, _values);
         }
         catch (NetSockException e)
@@ -69,6 +80,27 @@ public sealed class NewPacketCommand : NetSockCmdlet, IDynamicParameters
             ThrowNetSockError(e);
         }
     }
+
+    /// <summary>
+    /// What bound to no parameter, as (field, value) pairs: "-dprt 80" is the field dprt, which the layer then refuses as
+    /// -Field @{ dprt = 80 } is refused (PacketFieldUnknown, with the layer's fields).
+    /// </summary>
+    private static IEnumerable<(string Name, object? Value)> Unbound(object[]? rest)
+    {
+        for (int i = 0; rest is not null && i < rest.Length; i++)
+        {
+            if (Unwrap(rest[i]) is string token && token.Length > 1 && token[0] == '-')
+            {
+                bool takesNext = i + 1 < rest.Length && (token.EndsWith(':') || !(Unwrap(rest[i + 1]) is string next && next.Length > 1 && next[0] == '-'));
+                yield return (token[1..].TrimEnd(':'), takesNext ? rest[++i] : null);
+                continue;
+            }
+            throw new NetSockException("PacketArgumentUnexpected", NetSockErrorKind.InvalidArgument,
+                $"New-Packet takes one layer name, then its fields by name; {NetSock.Packets.Layer.FormatValue(Unwrap(rest[i]))} is left over. Give a field by name (New-Packet Tcp -DestinationPort 80) or in -Field @{{ dport = 80 }}.", rest[i]);
+        }
+    }
+
+    private static object? Unwrap(object? value) => value is PSObject ps ? ps.BaseObject : value;
 
     protected override void ProcessRecord()
     {

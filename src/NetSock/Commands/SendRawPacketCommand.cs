@@ -21,12 +21,14 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
     private readonly Stopwatch _progressClock = Stopwatch.StartNew();
     private ReplyCollector? _replies;
     private long _sent, _answered;
-    private bool _progressShown;
+    private bool _progressShown, _firstAnswered;
+    private List<PacketResponse>? _roundAnswers;
 
     /// <summary>The packets to send (New-Packet, ConvertTo-Packet, Get-SniffedPacket), streamed from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
-    public Packet[]? Packet { get; set; }
+    [Alias("Packet")]
+    public Packet[]? InputObject { get; set; }
 
     /// <summary>Sends at layer 2 on this interface (sendp's iface); a packet that starts with IP gets an Ethernet header under it.</summary>
     [Parameter]
@@ -39,9 +41,9 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
     [ValidateRange(1, long.MaxValue)]
     public long Count { get; set; } = 1;
 
-    /// <summary>Milliseconds between two sends (fractions allowed; Scapy's inter, in seconds there).</summary>
+    /// <summary>Seconds between two sends (fractions allowed: 0.01 is 10 ms), as Scapy's inter and -Timeout count.</summary>
     [Parameter]
-    [ValidateRange(0, 86_400_000)]
+    [ValidateRange(0, 86_400)]
     [Alias("inter")]
     public double Interval { get; set; }
 
@@ -67,6 +69,11 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
     [Alias("sr")]
     public SwitchParameter Receive { get; set; }
 
+    /// <summary>Scapy's sr1(): listens as -Receive does and writes the first answer itself (the received packet), then ends.</summary>
+    [Parameter]
+    [Alias("sr1")]
+    public SwitchParameter First { get; set; }
+
     private bool TimeoutGiven => MyInvocation.BoundParameters.ContainsKey(nameof(Timeout));
 
     /// <summary>With -Receive, how long to wait for answers after the last send: -Timeout, 2 seconds unless given, 0 without limit.</summary>
@@ -74,28 +81,17 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
 
     protected override void BeginProcessing()
     {
-        if (!Receive) return;
-        try
-        {
-            _replies = ReplyCollector.Start();     // listening before the first send, so no answer comes too early
-        }
-        catch (NetSockException e) when (e.Kind == NetSockErrorKind.PermissionDenied)
-        {
-            ThrowNetSockError(new NetSockException("RawPacketNoPrivilege", NetSockErrorKind.PermissionDenied,
-                $"Sending raw packets and listening for their answers needs root or CAP_NET_RAW ({e.Message})", null, e));
-        }
-        catch (NetSockException e)
-        {
-            ThrowNetSockError(e);
-        }
+        if (Receive || First) Listen(() => _replies = ReplyCollector.Start());     // before the first send, so no answer comes too early
     }
 
     protected override void ProcessRecord() => Stoppable(() =>
     {
-        foreach (var packet in Packet!)
+        foreach (var packet in InputObject!)
         {
+            if (_firstAnswered) return;      // sr1: answered; nothing more goes out
             var prepared = Prepare(packet);
             if (prepared is null || !ShouldProcess(prepared.Describe(Loop ? 1 : Count), "Send")) continue;
+            if (_replies is not null) Listen(() => _replies.ListenOn(prepared.Interface));
             if (Loop) _looped.Add(prepared);
             else SendCopies(prepared, Count);
         }
@@ -107,11 +103,30 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
         if (_replies is not null)
         {
             AwaitAnswers();
-            foreach (var unanswered in _replies.TakeUnanswered()) WriteObject(unanswered);
+            foreach (var unanswered in _replies.TakeUnanswered())
+                if (!First) WriteObject(unanswered);
         }
         CompleteProgress();
-        WriteVerbose(Receive ? $"Sent {_sent} packets, received {_answered} answers." : $"Sent {_sent} packets.");
+        WriteVerbose(_replies is not null ? $"Sent {_sent} packets, received {_answered} answers." : $"Sent {_sent} packets.");
     });
+
+    /// <summary>Opens a capture for the answers; failing to is terminating (nothing could be matched).</summary>
+    private void Listen(Action open)
+    {
+        try
+        {
+            open();
+        }
+        catch (NetSockException e) when (e.Kind == NetSockErrorKind.PermissionDenied)
+        {
+            ThrowNetSockError(new NetSockException("RawPacketNoPrivilege", NetSockErrorKind.PermissionDenied,
+                $"Sending raw packets and listening for their answers needs root or CAP_NET_RAW ({e.Message})", null, e));
+        }
+        catch (NetSockException e)
+        {
+            ThrowNetSockError(e);
+        }
+    }
 
     private PreparedPacket? Prepare(Packet packet)
     {
@@ -142,9 +157,9 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
                 }
                 return;
             }
-            for (long i = 0; i < count; i++)
+            for (long i = 0; i < count && !_firstAnswered; i++)
             {
-                if (_sent > 0) Pause(Interval);
+                if (_sent > 0) Pause(Interval * 1000);
                 SendOne(prepared);
                 Progress(count);
             }
@@ -186,38 +201,48 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
     private void RunLoop()
     {
         long rounds = MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : long.MaxValue;
-        double pause = Interval > 0 || _replies is null ? Interval : 1000;     // srloop's inter defaults to 1 s
+        double pause = Interval > 0 || _replies is null ? Interval * 1000 : 1000;     // srloop's inter defaults to 1 s
         if (_replies is null && _looped.Count == 1 && Interval == 0 && !PassThru)
         {
             SendCopies(_looped[0], rounds);       // a flood until Ctrl+C: batches
             return;
         }
-        for (long round = 1; round <= rounds && _looped.Count > 0; round++)
+        for (long round = 1; round <= rounds && _looped.Count > 0 && !_firstAnswered; round++)
         {
             if (round > 1) Pause(pause);
-            long answeredBefore = _answered;
+            _roundAnswers = new List<PacketResponse>();
             foreach (var prepared in _looped)
             {
                 SendCopies(prepared, 1);
-                if (_replies is null && prepared != _looped[^1]) Pause(Interval);
+                if (_replies is null && prepared != _looped[^1]) Pause(Interval * 1000);
             }
             if (_replies is null) continue;
             AwaitAnswers();
             var unanswered = _replies.TakeUnanswered();
-            foreach (var miss in unanswered)
-            {
-                WriteHost($"fail {round}: {miss.Sent.Summary}");
-                WriteObject(miss);
-            }
-            WriteHost($"Round {round}: sent {_sent} packets, received {_answered} answers ({(_sent == 0 ? 0 : 100.0 * _answered / _sent):0.#}% hits); this round {_answered - answeredBefore} of {_looped.Count}.");
+            if (First) continue;
+            // As srloop prints a round: "RECV n:" and the n answers' summaries, "fail n:" and the n packets nothing answered.
+            WriteRound("RECV", _roundAnswers.Select(a => a.Received!.Summary).ToList());
+            WriteRound("fail", unanswered.Select(u => u.Sent.Summary).ToList());
+            foreach (var miss in unanswered) WriteObject(miss);
         }
+        _roundAnswers = null;
+        if (_replies is not null && !First)
+            WriteHost($"Sent {_sent} packets, received {_answered} packets. {(_sent == 0 ? 0 : 100.0 * _answered / _sent).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)}% hits.");
+    }
+
+    /// <summary>One srloop line: "RECV 2: first summary", the others below it, aligned.</summary>
+    private void WriteRound(string label, List<string> summaries)
+    {
+        if (summaries.Count == 0) return;
+        string head = $"{label} {summaries.Count}:";
+        WriteHost(string.Join(Environment.NewLine, summaries.Select((line, i) => (i == 0 ? head : new string(' ', head.Length)) + " " + line)));
     }
 
     /// <summary>Emits the answers that come within the answer wait (-Timeout), until nothing sent waits any more.</summary>
     private void AwaitAnswers()
     {
         long deadline = Environment.TickCount64 + AnswerWaitMilliseconds;
-        while (_replies!.Waiting > 0 && Environment.TickCount64 < deadline)
+        while (_replies!.Waiting > 0 && !_firstAnswered && Environment.TickCount64 < deadline)
             EmitAnswers(_replies.Collect((int)Math.Min(int.MaxValue, deadline - Environment.TickCount64), StopToken));
     }
 
@@ -225,8 +250,15 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
     {
         foreach (var answer in answers)
         {
+            if (_firstAnswered) return;
             _answered++;
-            if (Loop) WriteHost($"RECV {answer.Number}: {answer.Received!.Summary}");
+            _roundAnswers?.Add(answer);
+            if (First)
+            {
+                _firstAnswered = true;       // sr1: the answer itself, and nothing more is awaited
+                WriteObject(answer.Received);
+                return;
+            }
             WriteObject(answer);
         }
     }

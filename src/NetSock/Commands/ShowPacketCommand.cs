@@ -18,7 +18,10 @@ public sealed class ShowPacketCommand : NetSockCmdlet
 
     /// <summary>The packet to show: from New-Packet, ConvertTo-Packet or Get-SniffedPacket.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    public Packet Packet { get; set; } = null!;
+    [Alias("Packet")]
+    public Packet InputObject { get; set; } = null!;
+
+    private Packet Packet => InputObject;
 
     /// <summary>Shows the packet as it goes on the wire, dissected again: auto fields have their computed values (show2).</summary>
     [Parameter(Mandatory = true, ParameterSetName = BuiltSet)]

@@ -104,7 +104,10 @@ public sealed class Icmp : IcmpLayer
         _ => $"ICMP {TypeName} code {_code}",
     };
 
-    private string TypeName => _type switch
+    private string TypeName => TypeNameOf(_type) ?? $"type {_type}";
+
+    /// <summary>The name of an ICMP type as tcpdump and Scapy write it (echo-request), or null for a type without one.</summary>
+    public static string? TypeNameOf(int type) => type switch
     {
         0 => "echo-reply",
         3 => "dest-unreach",
@@ -121,7 +124,7 @@ public sealed class Icmp : IcmpLayer
         16 => "information-response",
         17 => "address-mask-request",
         18 => "address-mask-reply",
-        _ => $"type {_type}",
+        _ => null,
     };
 
     private string UnreachName => _code switch

@@ -128,7 +128,10 @@ public sealed class IcmpV6 : IcmpLayer
         }
     }
 
-    private string TypeName => _type switch
+    private string TypeName => TypeNameOf(_type) ?? $"type {_type}";
+
+    /// <summary>The name of an ICMP type as tcpdump and Scapy write it (echo-request), or null for a type without one.</summary>
+    public static string? TypeNameOf(int type) => type switch
     {
         1 => "dest-unreach",
         2 => "packet-too-big",
@@ -145,7 +148,7 @@ public sealed class IcmpV6 : IcmpLayer
         136 => "neighbor-advertisement",
         137 => "redirect",
         143 => "mldv2-report",
-        _ => $"type {_type}",
+        _ => null,
     };
 
     private void SetFlag(ushort bit, bool on) => Set(ref _id, (ushort)(on ? _id | bit : _id & ~bit));
