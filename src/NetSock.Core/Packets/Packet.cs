@@ -91,6 +91,9 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
 
     private long? _timestampNanoseconds;
     public string? Interface { get; set; }
+
+    /// <summary>The full path of the capture file the packet was read from (Import-Pcap, Get-SniffedPacket -Path), or null.</summary>
+    public string? SourceFile { get; set; }
     public int? OriginalLength { get; set; }
 
     /// <summary>How many bytes of the packet were captured (its Length; less than OriginalLength when the snap length cut it).</summary>
