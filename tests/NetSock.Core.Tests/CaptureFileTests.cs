@@ -644,7 +644,7 @@ public sealed class CaptureFileTests : IClassFixture<CaptureFileCorpus>, IDispos
     }
 
     [Fact]
-    public void AFifoIsWrittenLiveToItsReader()
+    public async Task AFifoIsWrittenLiveToItsReader()
     {
         if (!OperatingSystem.IsLinux()) return;
         string fifo = Fifo("live.fifo");
@@ -656,8 +656,7 @@ public sealed class CaptureFileTests : IClassFixture<CaptureFileCorpus>, IDispos
         });
         using (var w = CaptureFileWriter.Create(fifo, CaptureFileFormat.PcapNg, LinkType.Raw))
             for (int i = 1; i <= 3; i++) w.Write(new byte[] { 0x45, (byte)i }, i * 1_000_000_000L, 2, "lo");
-        Assert.True(reader.Wait(TimeSpan.FromSeconds(60)), "the reader did not finish");
-        var frames = reader.Result;
+        var frames = await reader.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(new byte[] { 1, 2, 3 }, frames.Select(f => f.Data[1]));
         Assert.All(frames, f => Assert.Equal("lo", f.Interface));
     }

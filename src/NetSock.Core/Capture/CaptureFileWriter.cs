@@ -131,8 +131,8 @@ public sealed class CaptureFileWriter : IDisposable
             long length = new FileInfo(full).Length;
             if (!repair)
                 throw new NetSockException("CaptureFileCorrupt", NetSockErrorKind.InvalidArgument,
-                    $"Cannot append to the capture file '{full}': {reader.Damage}, as a writer that was killed leaves it, and packets appended after that would be lost. " +
-                    $"Append with -Repair (repair: true) to cut it back to offset {reader.WholeEnd}, the end of its last whole record ({length - reader.WholeEnd} bytes dropped), or write a new file.",
+                    $"Cannot append to the capture file '{full}': {reader.Damage} (a writer that was killed leaves a file ending inside a record), so packets appended after it could not be read. " +
+                    $"Append with -Repair to cut the file back to offset {reader.WholeEnd}, the end of its last whole record ({length - reader.WholeEnd} bytes dropped), or write a new file.",
                     full, e);
         }
         long wholeEnd = reader.WholeEnd;
