@@ -23,7 +23,7 @@ internal static partial class CaptureFileStream
     private static bool Posix => OperatingSystem.IsLinux() || OperatingSystem.IsMacOS();
 
     // open(2) flags: Linux (x86-64 and arm64 alike) and macOS differ.
-    private static int O_WRONLY => 1;
+    private const int O_WRONLY = 1;
     private static int O_NONBLOCK => OperatingSystem.IsLinux() ? 0x800 : 0x4;
     private static int O_TRUNC => OperatingSystem.IsLinux() ? 0x200 : 0x400;
     private static int O_CLOEXEC => OperatingSystem.IsLinux() ? 0x80000 : 0x1000000;
@@ -35,7 +35,7 @@ internal static partial class CaptureFileStream
         if (!Posix)
             return Managed(path, "read the capture file", () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan));
         // A FIFO opened for reading without a writer does not block; the first read waits (in slices) for one.
-        var fd = OpenFd(path, O_NONBLOCK | O_CLOEXEC, "read the capture file");
+        var fd = OpenFd(path, O_NONBLOCK | O_CLOEXEC, "read the capture file", token);
         return Wrap(fd, path, FileAccess.Read, token);
     }
 
@@ -49,18 +49,8 @@ internal static partial class CaptureFileStream
         RefuseDirectory(path, doing);
         if (!Posix || !File.Exists(path))
             return Managed(path, doing, () => new FileStream(path, truncate ? FileMode.Create : FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 0));
-        int flags = O_WRONLY | O_NONBLOCK | O_CLOEXEC | (truncate ? O_TRUNC : 0);
-        while (true)
-        {
-            token.ThrowIfCancellationRequested();
-            int fd = open(path, flags);
-            if (fd >= 0) return Wrap(new SafeFileHandle(fd, ownsHandle: true), path, FileAccess.Write, token);
-            int errno = Marshal.GetLastPInvokeError();
-            // ENXIO: a FIFO with no reader yet (O_NONBLOCK makes open(2) say so instead of blocking). Wait for one.
-            if (errno == ENXIO) { token.WaitHandle.WaitOne(SliceMs); continue; }
-            if (errno == EINTR) continue;
-            throw Error(errno, path, doing);
-        }
+        var fd = OpenFd(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | (truncate ? O_TRUNC : 0), doing, token);
+        return Wrap(fd, path, FileAccess.Write, token);
     }
 
     /// <summary>An OS error number as the NetSockException FileErrors makes of it.</summary>
@@ -89,14 +79,20 @@ internal static partial class CaptureFileStream
         catch (Exception e) when (FileErrors.IsFileError(e)) { throw FileErrors.Map(e, Noun, path, doing); }
     }
 
-    private static SafeFileHandle OpenFd(string path, int flags, string doing)
+    /// <summary>
+    /// open(2) with O_NONBLOCK: never blocks on a FIFO. Opened for writing with no reader yet, it says ENXIO, and the
+    /// reader is waited for in slices that check <paramref name="token"/>.
+    /// </summary>
+    private static SafeFileHandle OpenFd(string path, int flags, string doing, CancellationToken token)
     {
         while (true)
         {
+            token.ThrowIfCancellationRequested();
             int fd = open(path, flags);
             if (fd >= 0) return new SafeFileHandle(fd, ownsHandle: true);
             int errno = Marshal.GetLastPInvokeError();
-            if (errno != EINTR) throw Error(errno, path, doing);
+            if (errno == ENXIO && (flags & O_WRONLY) != 0) token.WaitHandle.WaitOne(SliceMs);
+            else if (errno != EINTR) throw Error(errno, path, doing);
         }
     }
 
