@@ -30,6 +30,7 @@
         'Get-CaptureInterface'
         'Get-SniffedPacket'
         'Export-Pcap'
+        'Import-Pcap'
         'Send-RawPacket'
         'Show-Packet'
         'Get-PacketLayer'

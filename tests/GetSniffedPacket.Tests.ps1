@@ -1,10 +1,14 @@
 BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $NoRoot = -not ($IsLinux -and (& id -u) -eq '0')
+    $NoFifo = -not ($IsLinux -and (Get-Command mkfifo -ErrorAction Ignore))
+    $NoTcpdump = if (Install-TestTool tcpdump tcpdump) { $true } else { $false }
 }
 
 BeforeAll {
     Import-Module $env:NETSOCK_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'CaptureFileHelpers.psm1') -Force
     $script:Cmd = 'NetSock.Commands.GetSniffedPacketCommand'
 
     function Start-Chatter {
@@ -20,6 +24,10 @@ BeforeAll {
     }
 
     function Get-FreePort { Get-Random -Minimum 30000 -Maximum 60000 }
+
+    function New-TestPackets([int] $Count = 3, [int] $FirstPort = 5001) {
+        0..($Count - 1) | ForEach-Object { New-Packet IPv4 -Source 127.0.0.1 -Destination 127.0.0.1 | New-Packet Udp -DestinationPort ($FirstPort + $_) | New-Packet Raw -Load "packet $_" }
+    }
 
     function Get-LoPromiscuity {
         # lo's promiscuity counter (each promiscuous capture raises it by one); where ip -d -j does not give it, 1 or 0
@@ -217,6 +225,88 @@ Describe 'Get-SniffedPacket' {
             $result.ErrorId | Should -Be "CaptureNoPrivilege,$Cmd"
             $result.Category | Should -Be 'PermissionDenied'
             $result.Message | Should -Match 'needs root or CAP_NET_RAW'
+        }
+    }
+
+    Context 'reading capture files' {
+        BeforeAll {
+            $script:A = Join-Path $TestDrive 'a.pcap'
+            $script:B = Join-Path $TestDrive 'b.pcapng'
+            New-TestPackets 3 5001 | Export-Pcap $A
+            New-TestPackets 2 6001 | Export-Pcap $B
+            $null = New-Item -ItemType Directory (Join-Path $TestDrive 'sub.pcap')
+        }
+
+        It 'reads a capture file given where the interface goes (tcpdump -r''s habit), as -Path reads it' {
+            $packets = @(Get-SniffedPacket $A)
+            $packets.Udp.DestinationPort | Should -Be @(5001, 5002, 5003)
+            $packets.Number | Should -Be @(1, 2, 3)
+            $packets.SourceFile | Should -Be @($A, $A, $A)
+            Push-Location $TestDrive
+            try { @(Get-SniffedPacket b.pcapng -Count 1).Udp.DestinationPort | Should -Be 6001 }
+            finally { Pop-Location }
+        }
+
+        It 'says no interface has the name and that -Path reads capture files, when no file has it either' {
+            $caught = Get-CaughtError { Get-SniffedPacket (Join-Path $TestDrive 'nothing.pcap') -Timeout 1 }
+            $caught.ErrorId | Should -Be "CaptureInterfaceNotFound,$Cmd"
+            $caught.Message | Should -Match 'No capture interface is named'
+            $caught.Message | Should -Match 'To read a capture file, give its path to -Path'
+        }
+
+        It 'gives each packet the file it came from, across several files' {
+            $packets = @(Get-SniffedPacket -Path $A, $B)
+            $packets.SourceFile | Should -Be @($A, $A, $A, $B, $B)
+            $packets.Number | Should -Be @(1, 2, 3, 1, 2)
+        }
+
+        It 'says a directory is one, given directly or matched by a wildcard, and reads the files beside it' {
+            $packets = @(Get-SniffedPacket -Path (Join-Path $TestDrive 'sub.pcap'), (Join-Path $TestDrive '*.pcap*') -ErrorVariable err -ErrorAction SilentlyContinue)
+            $packets.Count | Should -Be 5
+            $err.Count | Should -Be 2
+            foreach ($e in $err) {
+                $e.FullyQualifiedErrorId | Should -Be "CaptureFileIsDirectory,$Cmd"
+                "$($e.CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+                $e.Exception.Message | Should -Match 'it is a directory'
+                $e.Exception | Should -BeOfType ([NetSock.NetSockException])
+            }
+        }
+    }
+
+    Context 'reading a FIFO (mkfifo)' -Skip:$NoFifo {
+        BeforeEach {
+            $fifo = New-TestFifo
+        }
+        AfterEach {
+            Remove-Item -LiteralPath $fifo -Force -ErrorAction Ignore
+        }
+
+        It 'reads live what tcpdump -w writes to the FIFO' -Tag 'Root' -Skip:($NoRoot -or $NoTcpdump) {
+            $port = Get-FreePort
+            $tcpdump = Start-Process tcpdump -ArgumentList '-i', 'lo', '-U', '-w', $fifo, "udp dst port $port" -PassThru -RedirectStandardError (Join-Path $TestDrive 'tcpdump.err')
+            try {
+                $null = Start-Chatter -Port $port -Text 'through the fifo'
+                # tcpdump opens the FIFO and writes its header and each packet as it comes (-U); the capture goes on.
+                $packets = @(Get-SniffedPacket -Path $fifo -Count 3)
+            }
+            finally {
+                Stop-TestProcess $tcpdump
+            }
+            $packets.Count | Should -Be 3
+            $packets.Number | Should -Be @(1, 2, 3)
+            foreach ($p in $packets) {
+                $p.Udp.DestinationPort | Should -Be $port
+                [Text.Encoding]::UTF8.GetString($p.Raw.Load) | Should -Match '^through the fifo \d+$'
+                $p.SourceFile | Should -Be $fifo
+            }
+        }
+
+        It 'ends at once when stopped while nobody writes to the FIFO, and closes it' {
+            $stopped = Stop-WhileBlocked -Module $env:NETSOCK_MODULE -Script "Get-SniffedPacket -Path '$fifo'"
+            $stopped.Returned | Should -BeTrue -Because 'Stop() returns instead of hanging in open(2) or read(2)'
+            $stopped.State | Should -Be 'Stopped'
+            $stopped.OpenDuring | Should -Contain $fifo -Because 'the FIFO was open while the reader waited for a writer'
+            Get-OpenFile | Should -Not -Contain $fifo
         }
     }
 }

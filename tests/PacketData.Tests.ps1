@@ -10,7 +10,7 @@ BeforeAll {
     $script:Frame = '02000000000202000000000108004500001c000100004011eea8c6120001c6120002003500350008734c'
     # The packet's own (declared) properties: all that Select-Object *, CSV and JSON should show.
     $script:PacketProperties = @('Layers', 'Length', 'LinkType', 'IsMalformed', 'MalformedReason', 'Timestamp',
-        'TimestampNanoseconds', 'Interface', 'OriginalLength', 'CapturedLength', 'Number', 'Source', 'Destination',
+        'TimestampNanoseconds', 'Interface', 'SourceFile', 'OriginalLength', 'CapturedLength', 'Number', 'Source', 'Destination',
         'Protocol', 'Info', 'Hex', 'Summary')
 
     function New-TcpPacket {

@@ -57,6 +57,7 @@ public sealed class PacketTypeConverter : PSTypeConverter
         packet.TimestampNanoseconds = Value<long?>(ps, "TimestampNanoseconds");
         packet.Timestamp = Time(ps);
         packet.Interface = Value<string?>(ps, "Interface");
+        packet.SourceFile = Value<string?>(ps, "SourceFile");
         packet.OriginalLength = Value<int?>(ps, "OriginalLength");
         return packet;
     }

@@ -536,4 +536,139 @@ public sealed class CaptureFileTests : IClassFixture<CaptureFileCorpus>, IDispos
         Assert.Equal(NetSockErrorKind.NotFound, e.Kind);
         Assert.Contains(path, e.Message);
     }
+
+    // ------------------------------------------------------------ appending to a damaged file
+
+    [Theory]
+    [InlineData(CaptureFileFormat.Pcap)]
+    [InlineData(CaptureFileFormat.PcapNg)]
+    public void AppendingToAFileThatEndsInsideARecordIsRefusedWithTheOffset(CaptureFileFormat format)
+    {
+        string path = WriteFive(format, $"killed-{format}");
+        byte[] all = File.ReadAllBytes(path);
+        int record = format == CaptureFileFormat.Pcap ? 16 + 60 : 32 + 60;
+        int lastStart = all.Length - record;
+        byte[] cut = all[..(all.Length - 10)];       // what a writer killed in its last record leaves
+        File.WriteAllBytes(path, cut);
+
+        var e = Assert.Throws<NetSockException>(() => CaptureFileWriter.Create(path, format, LinkType.Ethernet, append: true));
+        Assert.Equal("CaptureFileCorrupt", e.ErrorId);
+        Assert.Contains(path, e.Message);
+        Assert.Contains($"at offset {lastStart}", e.Message);
+        Assert.Contains("-Repair", e.Message);
+        Assert.Equal(cut, File.ReadAllBytes(path));        // left as it was
+    }
+
+    [Theory]
+    [InlineData(CaptureFileFormat.Pcap)]
+    [InlineData(CaptureFileFormat.PcapNg)]
+    public void RepairCutsTheFileBackToItsLastWholeRecordThenAppends(CaptureFileFormat format)
+    {
+        string path = WriteFive(format, $"repair-{format}");
+        byte[] all = File.ReadAllBytes(path);
+        int record = format == CaptureFileFormat.Pcap ? 16 + 60 : 32 + 60;
+        int lastStart = all.Length - record;
+        File.WriteAllBytes(path, all[..(all.Length - 10)]);
+
+        using (var w = CaptureFileWriter.Create(path, format, LinkType.Ethernet, append: true, repair: true))
+        {
+            w.Write(Enumerable.Repeat((byte)7, 60).ToArray(), 7_000_000_000L, 60, "eth0");
+            w.Write(Enumerable.Repeat((byte)8, 60).ToArray(), 8_000_000_000L, 60, "eth0");
+        }
+        var frames = ReadAll(path);
+        Assert.Equal(new byte[] { 0, 1, 2, 3, 7, 8 }, frames.Select(f => f.Data[0]));
+        Assert.Equal(new[] { 0L, 1, 2, 3, 7, 8 }.Select(s => s * 1_000_000_000L), frames.Select(f => f.TimestampNanoseconds));
+        // The broken record is gone: the new ones start where it started (the pcapng interface is reused, no new block).
+        Assert.Equal(lastStart + 2 * record, new FileInfo(path).Length);
+        Assert.Equal(all[..lastStart], File.ReadAllBytes(path)[..lastStart]);
+    }
+
+    [Fact]
+    public void RepairOfAPcapCutInsideItsHeaderWritesTheFileAgain()
+    {
+        string path = WriteFive(CaptureFileFormat.Pcap, "header-cut.pcap");
+        File.WriteAllBytes(path, File.ReadAllBytes(path)[..10]);
+        using (var w = CaptureFileWriter.Create(path, CaptureFileFormat.Pcap, LinkType.Raw, append: true, repair: true))
+            w.Write(new byte[] { 0x45, 0, 0, 20 }, 5_000_000_000L, 4);
+        var frame = Assert.Single(ReadAll(path));
+        Assert.Equal(LinkType.Raw, frame.LinkType);
+        Assert.Equal(24 + 16 + 4, new FileInfo(path).Length);
+    }
+
+    // ------------------------------------------------------------ OS errors: named, counted, never lost silently
+
+    [Fact]
+    public void AWriteTheDeviceRefusesIsAnErrorThatCountsThePacketsWrittenWhole()
+    {
+        if (!File.Exists("/dev/full")) return;      // Linux's always-full device
+        var w = CaptureFileWriter.Create("/dev/full", CaptureFileFormat.Pcap, LinkType.Raw);
+        for (int i = 0; i < 3; i++) w.Write(new byte[] { 0x45, 0, 0, 20 }, i, 4);
+        Assert.Equal(3, w.PacketsWritten);
+        // The records wait in the buffer: the final flush is where the error comes, and it is not swallowed.
+        var e = Assert.Throws<NetSockException>(w.Dispose);
+        Assert.Equal("CaptureFileDiskFull", e.ErrorId);
+        Assert.Equal(NetSockErrorKind.ResourceUnavailable, e.Kind);
+        Assert.Contains("'/dev/full'", e.Message);
+        Assert.Contains("0 packets were written whole", e.Message);
+        Assert.Equal(0L, e.Data["PacketsWritten"]);
+        Assert.Equal(0, w.PacketsWritten);
+        w.Dispose();        // once is enough: no second error
+    }
+
+    [Fact]
+    public void ADirectoryIsSaidToBeOneWhenReadOrWritten()
+    {
+        var read = Assert.Throws<NetSockException>(() => CaptureFileReader.Open(_dir));
+        Assert.Equal("CaptureFileIsDirectory", read.ErrorId);
+        Assert.Contains("it is a directory", read.Message);
+        var write = Assert.Throws<NetSockException>(() => CaptureFileWriter.Create(_dir, CaptureFileFormat.Pcap, LinkType.Raw));
+        Assert.Equal("CaptureFileIsDirectory", write.ErrorId);
+    }
+
+    [Fact]
+    public void AMissingDirectoryIsNotFound()
+    {
+        var e = Assert.Throws<NetSockException>(() => CaptureFileWriter.Create(Temp("no/such/dir.pcap"), CaptureFileFormat.Pcap, LinkType.Raw));
+        Assert.Equal("CaptureFileNotFound", e.ErrorId);
+        Assert.Equal(NetSockErrorKind.NotFound, e.Kind);
+    }
+
+    // ------------------------------------------------------------ FIFOs (mkfifo), the live-pipe habit
+
+    private string Fifo(string name)
+    {
+        string path = Temp(name);
+        var (code, _, err) = CaptureTools.Run("mkfifo", new[] { path });
+        Assert.True(code == 0, $"mkfifo failed: {err}");
+        return path;
+    }
+
+    [Fact]
+    public async Task AFifoIsWrittenLiveToItsReader()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string fifo = Fifo("live.fifo");
+        // The reader waits for the writer and the writer for the reader: neither blocks in open(2).
+        var reader = Task.Run(() =>
+        {
+            using var r = CaptureFileReader.Open(fifo);
+            return r.ReadFrames().ToList();
+        });
+        using (var w = CaptureFileWriter.Create(fifo, CaptureFileFormat.PcapNg, LinkType.Raw))
+            for (int i = 1; i <= 3; i++) w.Write(new byte[] { 0x45, (byte)i }, i * 1_000_000_000L, 2, "lo");
+        var frames = await reader.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(new byte[] { 1, 2, 3 }, frames.Select(f => f.Data[1]));
+        Assert.All(frames, f => Assert.Equal("lo", f.Interface));
+    }
+
+    [Fact]
+    public void WaitingForAFifosOtherEndEndsWhenTheTokenIsCancelled()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string fifo = Fifo("nobody.fifo");
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        Assert.ThrowsAny<OperationCanceledException>(() => CaptureFileWriter.Create(fifo, CaptureFileFormat.Pcap, LinkType.Raw, token: cts.Token));
+        using var cts2 = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        Assert.ThrowsAny<OperationCanceledException>(() => CaptureFileReader.Open(fifo, cts2.Token));
+    }
 }

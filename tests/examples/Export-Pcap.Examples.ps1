@@ -28,4 +28,20 @@
             Test-Path (Join-Path ([IO.Path]::GetTempPath()) 'lo.pcap') | Should -BeFalse
         }
     }
+    4 = @{ Assert = {
+            param($Run)
+            # The append is refused as CaptureFileCorrupt; with -Repair the file holds 6001, 6002 and the new 6009.
+            $Run.Output[0] | Should -Be 'CaptureFileCorrupt,NetSock.Commands.ExportPcapCommand'
+            $Run.Output[1..3] | Should -Be @(6001, 6002, 6009)
+            @($Run.Output).Count | Should -Be 4
+            Test-Path (Join-Path ([IO.Path]::GetTempPath()) 'killed.pcap') | Should -BeFalse
+        }
+    }
+    5 = @{ Assert = {
+            param($Run)
+            # The reader gets the three packets live from the FIFO, numbered, to ports 6101 to 6103.
+            $Run.Output | Should -Be @('1: port 6101', '2: port 6102', '3: port 6103')
+            Test-Path (Join-Path ([IO.Path]::GetTempPath()) 'live.fifo') | Should -BeFalse
+        }
+    }
 }

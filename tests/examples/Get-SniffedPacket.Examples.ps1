@@ -62,4 +62,14 @@
             Test-Path (Join-Path ([IO.Path]::GetTempPath()) 'example.pcap') | Should -BeFalse
         }
     }
+    6 = @{ Assert = {
+            param($Run)
+            # The file named where the interface goes is read: packets 1 and 2, to 5101 and 5102, from positional.pcap.
+            @($Run.Output).Count | Should -Be 2
+            $Run.Output.Number | Should -Be @(1, 2)
+            $Run.Output.Port | Should -Be @(5101, 5102)
+            $Run.Output.File | Should -Be @('positional.pcap', 'positional.pcap')
+            Test-Path (Join-Path ([IO.Path]::GetTempPath()) 'positional.pcap') | Should -BeFalse
+        }
+    }
 }

@@ -24,7 +24,8 @@ public enum CaptureFileFormat
 
 /// <summary>
 /// Reads classic pcap (both byte orders, micro- and nanosecond) and pcapng (SHB of either byte order, IDB, EPB, SPB, OPB;
-/// unknown blocks skipped; several sections and interfaces), streaming through one reusable buffer.
+/// unknown blocks skipped; several sections and interfaces), streaming through one reusable buffer, from a regular file
+/// or a FIFO (read live, as tcpdump -w writes it; see <see cref="CaptureFileStream"/>).
 /// A damaged file yields every good frame before the damage, then throws a <see cref="NetSockException"/>
 /// "CaptureFileCorrupt" naming the file and the byte offset.
 /// </summary>
@@ -39,52 +40,66 @@ public sealed class CaptureFileReader : IDisposable
     private const int MaxBlock = 64 * 1024 * 1024;
 
     private readonly string _path;
-    private readonly FileStream _stream;
+    private readonly Stream _stream;
     private byte[] _buf = new byte[1 << 20];
     private int _pos, _end;
     private long _bufBase;
     private bool _eof;
     private bool _swap;
 
-    private CaptureFileReader(string path, FileStream stream, CaptureFileFormat format)
+    private CaptureFileReader(string path, Stream stream)
     {
         _path = path;
         _stream = stream;
-        Format = format;
     }
 
     /// <summary>The file's format.</summary>
-    public CaptureFileFormat Format { get; }
+    public CaptureFileFormat Format { get; private set; }
+
+    /// <summary>True when the file is a FIFO or pipe: read live as it is written, and not restartable once read.</summary>
+    internal bool IsPipe => !_stream.CanSeek;
+
+    /// <summary>
+    /// The offset just after the last whole record (pcap header included) or block read so far; after a
+    /// CaptureFileCorrupt, where the damage starts: the length a repair cuts the file back to.
+    /// </summary>
+    internal long WholeEnd => Offset;
+
+    /// <summary>What was wrong with the file, when reading it threw CaptureFileCorrupt (the message without the file's name).</summary>
+    internal string? Damage { get; private set; }
+
+    /// <summary>A classic pcap's link type, from its header (once the first frame was asked for).</summary>
+    internal LinkType PcapLinkType => _linkType;
+
+    /// <summary>Whether a classic pcap has nanosecond timestamps (magic a1b23c4d).</summary>
+    internal bool PcapNanosecond => _fracScale == 1;
+
+    /// <summary>Whether a classic pcap is written big-endian.</summary>
+    internal bool PcapBigEndian { get; private set; }
 
     /// <summary>The file's path.</summary>
     public string Path => _path;
 
-    /// <summary>Opens a capture file and checks its first header; frames are read by <see cref="ReadFrames"/>.</summary>
-    public static CaptureFileReader Open(string path)
+    /// <summary>
+    /// Opens a capture file (or a FIFO, waiting for its writer in slices that check <paramref name="token"/>) and
+    /// checks its first header; frames are read by <see cref="ReadFrames"/>. OS errors are CaptureFileNotFound,
+    /// CaptureFileIsDirectory, CaptureFileAccessDenied, ... as <see cref="FileErrors"/> names them.
+    /// </summary>
+    public static CaptureFileReader Open(string path, CancellationToken token = default)
     {
         ArgumentNullException.ThrowIfNull(path);
         string full = System.IO.Path.GetFullPath(path);
-        FileStream stream;
+        var reader = new CaptureFileReader(full, CaptureFileStream.OpenRead(full, token));
         try
         {
-            stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new NetSockException("CaptureFileNotFound", NetSockErrorKind.NotFound,
-                $"The capture file '{full}' does not exist.", path, e);
-        }
-        try
-        {
-            Span<byte> head = stackalloc byte[4];
-            int n = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
-            var format = Detect(full, head[..n]);
-            stream.Position = 0;
-            return new CaptureFileReader(full, stream, format);
+            // Read into the buffer, not seek back: a FIFO cannot seek.
+            reader.Fill(4);
+            reader.Format = Detect(full, reader._buf.AsSpan(0, Math.Min(reader._end, 4)));
+            return reader;
         }
         catch
         {
-            stream.Dispose();
+            reader.Dispose();
             throw;
         }
     }
@@ -142,6 +157,13 @@ public sealed class CaptureFileReader : IDisposable
 
     private void Rewind()
     {
+        if (!_stream.CanSeek)
+        {
+            // A FIFO's start is still in the buffer only if nothing was shifted out of it yet.
+            if (_bufBase != 0) throw new InvalidOperationException($"The FIFO '{_path}' was read past its start and cannot be read again.");
+            _pos = 0;
+            return;
+        }
         _stream.Position = 0;
         _pos = _end = 0;
         _bufBase = 0;
@@ -168,7 +190,15 @@ public sealed class CaptureFileReader : IDisposable
         _pos = 0;
         while (_end < need)
         {
-            int n = _stream.Read(_buf, _end, _buf.Length - _end);
+            int n;
+            try
+            {
+                n = _stream.Read(_buf, _end, _buf.Length - _end);
+            }
+            catch (Exception e) when (FileErrors.IsFileError(e))
+            {
+                throw FileErrors.Map(e, CaptureFileStream.Noun, _path, "read the capture file");
+            }
             if (n == 0) { _eof = true; break; }
             _end += n;
         }
@@ -190,8 +220,12 @@ public sealed class CaptureFileReader : IDisposable
         return _swap ? BinaryPrimitives.ReverseEndianness(v) : v;
     }
 
-    private NetSockException Corrupt(string what) => new("CaptureFileCorrupt", NetSockErrorKind.InvalidArgument,
-        $"The capture file '{_path}' is damaged: {what}. The frames before that point were read.", _path);
+    private NetSockException Corrupt(string what)
+    {
+        Damage = what;
+        return new("CaptureFileCorrupt", NetSockErrorKind.InvalidArgument,
+            $"The capture file '{_path}' is damaged: {what}. The frames before that point were read.", _path);
+    }
 
     private NetSockException Truncated(string unit, long at, int need) => Corrupt(
         $"the file ends {Available} bytes into a {unit} at offset {at} (it needs {need} bytes)");
@@ -210,6 +244,7 @@ public sealed class CaptureFileReader : IDisposable
         if (!Fill(24)) throw Truncated("pcap file header", 0, 24);
         uint magicLe = BinaryPrimitives.ReadUInt32LittleEndian(_buf);
         bool fileLittle = magicLe is PcapMagicMicro or PcapMagicNano;
+        PcapBigEndian = !fileLittle;
         _swap = fileLittle != HostLittle;
         _fracScale = U32(0) == PcapMagicNano ? 1 : 1000;
         _snapLength = U32(16);
@@ -332,13 +367,11 @@ public sealed class CaptureFileReader : IDisposable
             uint type = BitConverter.ToUInt32(_buf, p);
             if (type == ShbType)
             {
+                // The byte order is needed to read the length; the section itself starts once the block is whole.
                 uint bom = BitConverter.ToUInt32(_buf, p + 8);
                 if (bom == ByteOrderMagic) _swap = false;
                 else if (bom == BinaryPrimitives.ReverseEndianness(ByteOrderMagic)) _swap = true;
                 else throw Corrupt($"the section header block at offset {blockOffset} has the byte-order magic {bom:x8}, not 1a2b3c4d");
-                state.BigEndian = HostLittle == _swap;
-                interfaces.Clear();
-                _inSection = true;
             }
             else
             {
@@ -359,6 +392,9 @@ public sealed class CaptureFileReader : IDisposable
             {
                 case ShbType:
                     if (len < 28) throw Corrupt($"the section header block at offset {blockOffset} is {len} bytes, less than the 28-byte minimum");
+                    state.BigEndian = HostLittle == _swap;
+                    interfaces.Clear();
+                    _inSection = true;
                     state.SectionLengthOffset = blockOffset + 16;
                     state.SectionLength = _swap
                         ? BinaryPrimitives.ReverseEndianness(BitConverter.ToInt64(_buf, p + 16))

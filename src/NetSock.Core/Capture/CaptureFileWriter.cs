@@ -6,24 +6,37 @@ namespace NetSock.Capture;
 
 /// <summary>
 /// Writes classic pcap (snap length 262144) or pcapng (SHB, one IDB per interface name and link type as they appear,
-/// EPBs), optionally appending to an existing file of the same format. Flushes on Dispose.
+/// EPBs), optionally appending to an existing file of the same format, to a regular file or a FIFO.
+/// Nothing is lost silently: records are buffered whole and written whole, and a write, flush or close that fails
+/// (no space left, a read-only or vanished file system, a FIFO's reader gone) throws a NetSockException that names the
+/// file and says how many packets were written whole; a regular file is first cut back to the end of its last whole
+/// record, so it never ends inside one. Flushes on <see cref="Dispose"/>, which throws such an error too.
 /// </summary>
 public sealed class CaptureFileWriter : IDisposable
 {
     /// <summary>The snap length written in headers; longer frames are cut to it.</summary>
     public const int SnapLength = 262144;
 
+    private const int BufferSize = 64 * 1024;
+
     private readonly string _path;
-    private readonly FileStream _stream;
+    private readonly Stream _stream;
     private readonly LinkType _linkType;
     private readonly bool _nanosecond;
     private readonly bool _bigEndian;
     private readonly List<CaptureFileReader.Interface> _interfaces = new();
     private readonly Dictionary<(string?, LinkType), int> _ids = new();
-    private byte[] _scratch = new byte[64 * 1024];
+
+    // Whole records wait in _buffer; _ends holds where each ends in it (negative for a block that is not a packet).
+    private byte[] _buffer = new byte[BufferSize];
+    private int _buffered;
+    private readonly List<int> _ends = new();
+    private long _bufferOffset;          // the file offset _buffer[0] goes to
+    private long _packetsFlushed;
+    private NetSockException? _failure;
     private bool _disposed;
 
-    private CaptureFileWriter(string path, FileStream stream, CaptureFileFormat format, LinkType linkType, bool nanosecond, bool bigEndian)
+    private CaptureFileWriter(string path, Stream stream, CaptureFileFormat format, LinkType linkType, bool nanosecond, bool bigEndian, long offset)
     {
         _path = path;
         _stream = stream;
@@ -31,73 +44,54 @@ public sealed class CaptureFileWriter : IDisposable
         _linkType = linkType;
         _nanosecond = nanosecond;
         _bigEndian = bigEndian;
+        _bufferOffset = offset;
     }
 
     /// <summary>The format being written.</summary>
     public CaptureFileFormat Format { get; }
 
+    /// <summary>The full path of the file.</summary>
+    public string Path => _path;
+
+    /// <summary>The packets written so far by this writer (buffered ones included; after a failure, the ones written whole).</summary>
+    public long PacketsWritten { get; private set; }
+
     /// <summary>
     /// Creates (or with <paramref name="append"/> extends) a capture file. Appending to pcap keeps the existing header,
     /// whose link type must match, and its byte order and timestamp precision; appending to pcapng continues the last
-    /// section, reusing its interfaces.
+    /// section, reusing its interfaces. A file to append to is read to its end first: one that ends inside a record
+    /// (what a killed writer leaves) or is damaged elsewhere is refused with CaptureFileCorrupt naming the offset, or
+    /// with <paramref name="repair"/> cut back to its last whole record before the new ones are appended.
+    /// A FIFO nobody reads yet is waited for, in slices that check <paramref name="token"/>, which also ends a write
+    /// blocked on a full FIFO.
     /// </summary>
-    public static CaptureFileWriter Create(string path, CaptureFileFormat format, LinkType linkType, bool append = false, bool nanosecond = false)
+    public static CaptureFileWriter Create(string path, CaptureFileFormat format, LinkType linkType, bool append = false, bool nanosecond = false,
+        bool repair = false, CancellationToken token = default)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string full = Path.GetFullPath(path);
-        bool existing = append && File.Exists(full) && new FileInfo(full).Length > 0;
+        string full = System.IO.Path.GetFullPath(path);
+        bool existing = append && IsNonEmptyFile(full);
         if (!existing)
         {
-            FileStream fresh = OpenStream(full, FileMode.Create);
-            var w = new CaptureFileWriter(full, fresh, format, linkType, nanosecond, !BitConverter.IsLittleEndian);
-            try { w.WriteFileHeader(); }
-            catch { fresh.Dispose(); throw; }
-            return w;
+            var fresh = new CaptureFileWriter(full, CaptureFileStream.OpenWrite(full, truncate: true, token), format, linkType, nanosecond, !BitConverter.IsLittleEndian, 0);
+            try { fresh.WriteFileHeader(); }
+            catch { fresh.Abandon(); throw; }
+            return fresh;
         }
 
-        CaptureFileReader.PcapNgState? ngState = null;
-        bool bigEndian, nano = nanosecond;
-        using (var reader = CaptureFileReader.Open(full))
+        var (wholeEnd, bigEndian, nano, ngState) = Inspect(full, format, linkType, nanosecond, repair);
+        var stream = CaptureFileStream.OpenWrite(full, truncate: false, token);
+        var writer = new CaptureFileWriter(full, stream, format, linkType, nano, bigEndian, wholeEnd);
+        try
         {
-            if (reader.Format != format)
-                throw new NetSockException("CaptureFileFormatMismatch", NetSockErrorKind.InvalidArgument,
-                    $"Cannot append {format} records to '{full}': it is a {reader.Format} file. Append in its own format, or write a new file.", full);
-            if (format == CaptureFileFormat.Pcap)
-            {
-                Span<byte> head = stackalloc byte[24];
-                using (var fs = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-                {
-                    if (fs.ReadAtLeast(head, 24, throwOnEndOfStream: false) < 24)
-                        throw new NetSockException("CaptureFileCorrupt", NetSockErrorKind.InvalidArgument,
-                            $"The capture file '{full}' is damaged: the file ends inside its 24-byte pcap header.", full);
-                }
-                uint le = BinaryPrimitives.ReadUInt32LittleEndian(head);
-                bigEndian = le is not (CaptureFileReader.PcapMagicMicro or CaptureFileReader.PcapMagicNano);
-                uint magic = bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(head) : le;
-                nano = magic == CaptureFileReader.PcapMagicNano;
-                uint network = (bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(head[20..]) : BinaryPrimitives.ReadUInt32LittleEndian(head[20..])) & 0xFFFF;
-                if (network != (uint)linkType)
-                    throw LinkTypeMismatch(full, (LinkType)network, linkType);
-            }
-            else
-            {
-                // Walk the blocks (frames are decoded but discarded) to learn the last section's byte order and interfaces.
-                foreach (var _ in reader.ReadFrames()) { }
-                ngState = reader.State!;
-                bigEndian = ngState.BigEndian;
-            }
+            writer.PrepareAppend(wholeEnd, ngState);
         }
-
-        if (ngState is { SectionLength: not -1, SectionLengthOffset: >= 0 })
+        catch (Exception e)
         {
-            // The section grows: mark its length unspecified, as the spec allows.
-            using var fix = new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.Read);
-            fix.Position = ngState.SectionLengthOffset;
-            fix.Write(BitConverter.GetBytes(-1L));
+            writer.Abandon();
+            if (FileErrors.IsFileError(e)) throw FileErrors.Map(e, CaptureFileStream.Noun, full, "append to the capture file");
+            throw;
         }
-
-        FileStream stream = OpenStream(full, FileMode.Append);
-        var writer = new CaptureFileWriter(full, stream, format, linkType, nano, bigEndian);
         if (ngState != null)
         {
             foreach (var itf in ngState.Interfaces)
@@ -106,20 +100,66 @@ public sealed class CaptureFileWriter : IDisposable
                 writer._interfaces.Add(itf);
             }
         }
+        if (wholeEnd == 0) writer.WriteFileHeader();      // repaired down to nothing: start the file again
         return writer;
     }
 
-    private static FileStream OpenStream(string full, FileMode mode)
+    private static bool IsNonEmptyFile(string full)
     {
+        try { return File.Exists(full) && new FileInfo(full).Length > 0; }
+        catch (Exception e) when (FileErrors.IsFileError(e)) { return false; }      // the open that follows says what is wrong
+    }
+
+    /// <summary>
+    /// Reads the file to append to, to its end: its format, byte order, precision and (pcapng) interfaces, and the
+    /// offset of its last whole record; damage there is refused unless <paramref name="repair"/>.
+    /// </summary>
+    private static (long WholeEnd, bool BigEndian, bool Nanosecond, CaptureFileReader.PcapNgState? NgState) Inspect(
+        string full, CaptureFileFormat format, LinkType linkType, bool nanosecond, bool repair)
+    {
+        using var reader = CaptureFileReader.Open(full);
+        if (reader.Format != format)
+            throw new NetSockException("CaptureFileFormatMismatch", NetSockErrorKind.InvalidArgument,
+                $"Cannot append {format} records to '{full}': it is a {reader.Format} file. Append in its own format, or write a new file.", full);
         try
         {
-            return new FileStream(full, mode, FileAccess.Write, FileShare.Read, 1 << 16);
+            reader.Restart();
+            while (reader.TryRead(out _)) { }
         }
-        catch (DirectoryNotFoundException e)
+        catch (NetSockException e) when (e.ErrorId == "CaptureFileCorrupt")
         {
-            throw new NetSockException("CaptureFileNotFound", NetSockErrorKind.NotFound,
-                $"Cannot write the capture file '{full}': its directory does not exist.", full, e);
+            long length = new FileInfo(full).Length;
+            if (!repair)
+                throw new NetSockException("CaptureFileCorrupt", NetSockErrorKind.InvalidArgument,
+                    $"Cannot append to the capture file '{full}': {reader.Damage} (a writer that was killed leaves a file ending inside a record), so packets appended after it could not be read. " +
+                    $"Append with -Repair to cut the file back to offset {reader.WholeEnd}, the end of its last whole record ({length - reader.WholeEnd} bytes dropped), or write a new file.",
+                    full, e);
         }
+        long wholeEnd = reader.WholeEnd;
+        if (format == CaptureFileFormat.Pcap)
+        {
+            if (wholeEnd == 0) return (0, !BitConverter.IsLittleEndian, nanosecond, null);     // not even its header is whole
+            if (reader.PcapLinkType != linkType) throw LinkTypeMismatch(full, reader.PcapLinkType, linkType);
+            return (wholeEnd, reader.PcapBigEndian, reader.PcapNanosecond, null);
+        }
+        var state = reader.State!;
+        if (wholeEnd == 0) return (0, !BitConverter.IsLittleEndian, nanosecond, null);
+        return (wholeEnd, state.BigEndian, nanosecond, state);
+    }
+
+    /// <summary>Cuts the file back to <paramref name="wholeEnd"/> (a no-op unless repairing), marks a growing pcapng section's length unspecified, and goes to the end.</summary>
+    private void PrepareAppend(long wholeEnd, CaptureFileReader.PcapNgState? ngState)
+    {
+        if (_stream.Length != wholeEnd) _stream.SetLength(wholeEnd);
+        if (ngState is { SectionLength: not -1, SectionLengthOffset: >= 0 })
+        {
+            // The section grows: mark its length unspecified, as the spec allows.
+            Span<byte> unspecified = stackalloc byte[8];
+            unspecified.Fill(0xFF);
+            _stream.Position = ngState.SectionLengthOffset;
+            _stream.Write(unspecified);
+        }
+        _stream.Position = wholeEnd;
     }
 
     private static NetSockException LinkTypeMismatch(string path, LinkType has, LinkType wanted) => new(
@@ -139,6 +179,7 @@ public sealed class CaptureFileWriter : IDisposable
     public void Write(ReadOnlySpan<byte> data, long timestampNanoseconds, int originalLength, string? interfaceName = null, LinkType? linkType = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_failure != null) throw _failure;
         var lt = linkType ?? _linkType;
         if (data.Length > SnapLength) data = data[..SnapLength];
         int orig = Math.Max(originalLength, data.Length);
@@ -148,13 +189,13 @@ public sealed class CaptureFileWriter : IDisposable
             long sec = Math.DivRem(timestampNanoseconds, 1_000_000_000L, out long rem);
             if (rem < 0) { sec--; rem += 1_000_000_000L; }
             uint frac = (uint)(_nanosecond ? rem : rem / 1000);
-            Span<byte> h = stackalloc byte[16];
+            var h = Reserve(16 + data.Length);
             Put(h, 0, (uint)sec);
             Put(h, 4, frac);
             Put(h, 8, (uint)data.Length);
             Put(h, 12, (uint)orig);
-            _stream.Write(h);
-            _stream.Write(data);
+            data.CopyTo(h[16..]);
+            Commit(16 + data.Length, packet: true);
             return;
         }
 
@@ -162,7 +203,7 @@ public sealed class CaptureFileWriter : IDisposable
         ulong units = _interfaces[id].FromNanoseconds(timestampNanoseconds);
         int padded = (data.Length + 3) & ~3;
         int total = 32 + padded;
-        var b = Scratch(total);
+        var b = Reserve(total);
         Put(b, 0, CaptureFileReader.EpbType);
         Put(b, 4, (uint)total);
         Put(b, 8, (uint)id);
@@ -173,24 +214,137 @@ public sealed class CaptureFileWriter : IDisposable
         data.CopyTo(b[28..]);
         b.Slice(28 + data.Length, padded - data.Length).Clear();
         Put(b, total - 4, (uint)total);
-        _stream.Write(b);
+        Commit(total, packet: true);
     }
 
-    /// <summary>Flushes buffered records to disk.</summary>
-    public void Flush() => _stream.Flush();
+    /// <summary>
+    /// Writes the buffered records to the file (or FIFO). On failure, throws the error <see cref="Fail"/> makes: the
+    /// file is cut back to its last whole record and the message says how many packets that holds.
+    /// </summary>
+    public void Flush()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        WriteBuffer();
+    }
 
+    /// <summary>Flushes and closes the file; throws, as <see cref="Flush"/> does, when the last records cannot be written. Closes it anyway.</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        try { _stream.Flush(); }
-        finally { _stream.Dispose(); }
+        try
+        {
+            WriteBuffer();
+        }
+        finally
+        {
+            try
+            {
+                _stream.Dispose();
+            }
+            catch (Exception e) when (FileErrors.IsFileError(e) && _failure == null)
+            {
+                // Every record was handed to the OS, but close(2) says they may not all have reached the disk.
+                var cause = FileErrors.Map(e, CaptureFileStream.Noun, _path, "close the capture file");
+                _failure = new NetSockException(cause.ErrorId, cause.Kind,
+                    $"{cause.Message} All {PacketsWritten} packets were written before the close failed, but the file may not hold them all: read it back to check.", _path, e);
+            }
+        }
+        if (_failure != null) throw _failure;
     }
 
-    private Span<byte> Scratch(int n)
+    /// <summary>Closes the file after a failure to set it up, without writing what is buffered.</summary>
+    private void Abandon()
     {
-        if (_scratch.Length < n) _scratch = new byte[Math.Max(n, _scratch.Length * 2)];
-        return _scratch.AsSpan(0, n);
+        _disposed = true;
+        try { _stream.Dispose(); }
+        catch (Exception e) when (FileErrors.IsFileError(e)) { }
+    }
+
+    /// <summary>Room for a record of <paramref name="n"/> bytes at the end of the buffer, written out first if it is too full.</summary>
+    private Span<byte> Reserve(int n)
+    {
+        if (_buffered + n > _buffer.Length)
+        {
+            if (_buffered > 0) WriteBuffer();
+            if (n > _buffer.Length) _buffer = new byte[Math.Max(n, _buffer.Length * 2)];
+        }
+        return _buffer.AsSpan(_buffered, n);
+    }
+
+    /// <summary>Takes the <paramref name="n"/> bytes just reserved as a whole record; a FIFO gets every record at once, for its live reader.</summary>
+    private void Commit(int n, bool packet)
+    {
+        _buffered += n;
+        _ends.Add(packet ? _buffered : -_buffered);
+        if (packet) PacketsWritten++;
+        if (!_stream.CanSeek && packet) WriteBuffer();
+    }
+
+    private void WriteBuffer()
+    {
+        if (_failure != null) throw _failure;
+        if (_buffered == 0) return;
+        try
+        {
+            _stream.Write(_buffer, 0, _buffered);
+        }
+        catch (Exception e) when (FileErrors.IsFileError(e) || e is NetSockException)
+        {
+            _failure = Fail(e);
+            throw _failure;
+        }
+        _bufferOffset += _buffered;
+        _packetsFlushed = PacketsWritten;
+        _buffered = 0;
+        _ends.Clear();
+    }
+
+    /// <summary>
+    /// After a failed write or close: counts the packets that reached the file whole, cuts a regular file back to the
+    /// end of the last whole record (a FIFO's reader may hold part of one), and makes the error that says so.
+    /// </summary>
+    private NetSockException Fail(Exception e)
+    {
+        var cause = e as NetSockException ?? FileErrors.Map(e, CaptureFileStream.Noun, _path, "write the capture file");
+        long durable = _stream is CaptureFileStream.PollStream pipe
+            ? pipe.Written
+            : CaptureFileStream.OnDiskLength(_stream) ?? _bufferOffset;
+        long whole = _bufferOffset, packets = _packetsFlushed;
+        foreach (int signedEnd in _ends)
+        {
+            int end = Math.Abs(signedEnd);
+            if (_bufferOffset + end > durable) break;
+            whole = _bufferOffset + end;
+            if (signedEnd > 0) packets++;
+        }
+        string outcome = "";
+        if (!_stream.CanSeek)
+        {
+            if (whole != durable) outcome = " The reader got part of the next one.";
+        }
+        else
+        {
+            try
+            {
+                if (CaptureFileStream.OnDiskLength(_stream) is { } length && length > whole)
+                {
+                    _stream.SetLength(whole);
+                    outcome = $" The file was cut back to offset {whole}, the end of the last of them, so it ends with a whole record.";
+                }
+            }
+            catch (Exception cut) when (FileErrors.IsFileError(cut))
+            {
+                outcome = $" Cutting the file back to offset {whole}, the end of the last of them, failed too ({cut.Message.TrimEnd('.')}).";
+            }
+        }
+        PacketsWritten = packets;
+        _buffered = 0;
+        _ends.Clear();
+        var failure = new NetSockException(cause.ErrorId, cause.Kind,
+            $"{cause.Message} {packets} {(packets == 1 ? "packet was" : "packets were")} written whole before the error.{outcome}", _path, e);
+        failure.Data["PacketsWritten"] = packets;
+        return failure;
     }
 
     private void Put(Span<byte> b, int at, uint v)
@@ -209,7 +363,7 @@ public sealed class CaptureFileWriter : IDisposable
     {
         if (Format == CaptureFileFormat.Pcap)
         {
-            Span<byte> h = stackalloc byte[24];
+            var h = Reserve(24);
             Put(h, 0, _nanosecond ? CaptureFileReader.PcapMagicNano : CaptureFileReader.PcapMagicMicro);
             Put16(h, 4, 2);
             Put16(h, 6, 4);
@@ -217,14 +371,14 @@ public sealed class CaptureFileWriter : IDisposable
             Put(h, 12, 0);
             Put(h, 16, SnapLength);
             Put(h, 20, (uint)_linkType);
-            _stream.Write(h);
+            Commit(24, packet: false);
             return;
         }
         // SHB: byte-order magic, version 1.0, section length unspecified, shb_userappl "NetSock".
         byte[] app = Encoding.UTF8.GetBytes("NetSock");
         int optLen = 4 + ((app.Length + 3) & ~3) + 4;
         int total = 28 + optLen;
-        var b = Scratch(total);
+        var b = Reserve(total);
         b.Clear();
         Put(b, 0, CaptureFileReader.ShbType);
         Put(b, 4, (uint)total);
@@ -240,7 +394,7 @@ public sealed class CaptureFileWriter : IDisposable
         at += 4 + ((app.Length + 3) & ~3);
         at += 4; // opt_endofopt
         Put(b, at, (uint)total);
-        _stream.Write(b);
+        Commit(total, packet: false);
     }
 
     private int InterfaceId(string? name, LinkType lt)
@@ -254,7 +408,7 @@ public sealed class CaptureFileWriter : IDisposable
         if (nameBytes is { Length: > 65535 }) throw new ArgumentException("The interface name is too long.", nameof(name));
         int optLen = (nameBytes == null ? 0 : 4 + ((nameBytes.Length + 3) & ~3)) + 8 + 4;
         int total = 20 + optLen;
-        var b = Scratch(total);
+        var b = Reserve(total);
         b.Clear();
         Put(b, 0, CaptureFileReader.IdbType);
         Put(b, 4, (uint)total);
@@ -275,7 +429,7 @@ public sealed class CaptureFileWriter : IDisposable
         at += 8;
         at += 4; // opt_endofopt
         Put(b, at, (uint)total);
-        _stream.Write(b);
+        Commit(total, packet: false);
         id = _interfaces.Count;
         _interfaces.Add(itf);
         _ids[(name, lt)] = id;

@@ -8,20 +8,23 @@ public static class CaptureFiles
 {
     /// <summary>
     /// The packets of a pcap or pcapng file, streamed, numbered by their place in the file, with their timestamp,
-    /// interface and original length; <paramref name="filter"/> is BPF as tcpdump takes it. A damaged file yields every
-    /// good packet before the damage, then throws CaptureFileCorrupt naming the offset.
+    /// interface, original length and SourceFile (the file's full path); <paramref name="filter"/> is BPF as tcpdump
+    /// takes it. A damaged file yields every good packet before the damage, then throws CaptureFileCorrupt naming the offset.
     /// </summary>
-    public static IEnumerable<Packet> Read(string path, string? filter) => ReadBatches(path, filter).SelectMany(b => b);
+    public static IEnumerable<Packet> Read(string path, string? filter, CancellationToken token = default) =>
+        ReadBatches(path, filter, token: token).SelectMany(b => b);
 
     /// <summary>
     /// The packets of a file as <see cref="Read"/> gives them, in arrays of at most <paramref name="batchSize"/> (a new
     /// array each time): what Get-SniffedPacket writes to the pipeline. A damaged file's error comes after a batch
-    /// holding the good packets before the damage.
+    /// holding the good packets before the damage. A FIFO (tcpdump -w to a mkfifo path) is read live, one packet to a
+    /// batch; <paramref name="token"/> ends the wait for its writer and for its next packet (OperationCanceledException).
     /// </summary>
-    public static IEnumerable<Packet[]> ReadBatches(string path, string? filter, int batchSize = 64)
+    public static IEnumerable<Packet[]> ReadBatches(string path, string? filter, int batchSize = 64, CancellationToken token = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        using var reader = CaptureFileReader.Open(path);
+        using var reader = CaptureFileReader.Open(path, token);
+        if (reader.IsPipe) batchSize = 1;       // live: each packet out as it comes
         var state = new BatchState(reader, filter);
         try
         {
@@ -68,6 +71,7 @@ public static class CaptureFiles
                 packet.TimestampNanoseconds = frame.Nanoseconds;      // Timestamp follows from it when first read
                 packet.OriginalLength = frame.OriginalLength;
                 packet.Interface = frame.Interface;
+                packet.SourceFile = reader.Path;
                 packet.Number = number;
                 batch[n++] = packet;
             }

@@ -105,6 +105,8 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
     /// <summary>In or Out: whether the packet came in or went out, where the capture says so (libpcap's "any").</summary>
     public PacketDirection? Direction { get; set; }
 
+    /// <summary>The full path of the capture file the packet was read from (Import-Pcap, Get-SniffedPacket -Path), or null.</summary>
+    public string? SourceFile { get; set; }
     public int? OriginalLength { get; set; }
 
     /// <summary>How many bytes of the packet were captured (its Length; less than OriginalLength when the snap length cut it).</summary>

@@ -7,19 +7,22 @@ namespace NetSock.Commands;
 /// <summary>
 /// Scapy's sniff(), tcpdump's job: captures packets on an interface with a BPF filter and streams them out as they
 /// arrive, decoded lazily, until -Count packets or -Timeout seconds or Ctrl+C / Select-Object -First; the device is
-/// released at once, and the kernel's and interface's counters are reported.
+/// released at once, and the kernel's and interface's counters are reported. Reads capture files too (-Path, or a
+/// file's path given where the interface goes), as Import-Pcap does.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "SniffedPacket", DefaultParameterSetName = LiveSet)]
 [OutputType(typeof(Packet), typeof(CaptureStatistics))]
-public sealed class GetSniffedPacketCommand : NetSockCmdlet
+public sealed class GetSniffedPacketCommand : CaptureFileCmdlet
 {
     private const string LiveSet = "Live";
     private const string FileSet = "File";
 
-    private readonly CancellationTokenSource _stop = new();
     private LiveCapture? _capture;
 
-    /// <summary>The interface to capture on (tab completes); default: the first up, non-loopback one, as Scapy's conf.iface.</summary>
+    /// <summary>
+    /// The interface to capture on (tab completes); default: the first up, non-loopback one, as Scapy's conf.iface.
+    /// A capture file's path given here, where no interface has that name, is read as -Path reads it.
+    /// </summary>
     [Parameter(Position = 0, ParameterSetName = LiveSet)]
     [ArgumentCompleter(typeof(InterfaceCompleter))]
     [Alias("iface")]
@@ -67,13 +70,13 @@ public sealed class GetSniffedPacketCommand : NetSockCmdlet
     {
         if (ParameterSetName == FileSet)
         {
-            ReadFiles();
+            WriteCaptureFiles(Path!, literal: false, Filter, Count);
             return;
         }
         try
         {
             string name = Interface ?? CaptureInterface.Default(CaptureInterface.List()).Name;
-            _capture = LiveCapture.Start(name, Filter, SnapLength, Promiscuous, BufferSize);
+            if (!StartCapture(name)) return;
             WriteVerbose($"Capturing on {name}{(Filter is null ? "" : $" with filter '{Filter}'")}.");
             long deadline = Timeout > 0 ? Environment.TickCount64 + (long)(Timeout * 1000) : long.MaxValue;
             long number = 0;
@@ -82,7 +85,7 @@ public sealed class GetSniffedPacketCommand : NetSockCmdlet
                 Packet? packet;
                 try
                 {
-                    packet = _capture.Take((int)Math.Clamp(deadline - Environment.TickCount64, 1, 100), _stop.Token);
+                    packet = _capture!.Take((int)Math.Clamp(deadline - Environment.TickCount64, 1, 100), StopToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -100,47 +103,27 @@ public sealed class GetSniffedPacketCommand : NetSockCmdlet
         }
     }
 
-    private long _emitted;
-
-    private void ReadFiles()
+    /// <summary>
+    /// Opens the capture on <paramref name="name"/>; when no interface has that name but it is a capture file's path
+    /// (tcpdump -r's habit), reads the file instead and returns false.
+    /// </summary>
+    private bool StartCapture(string name)
     {
-        foreach (string pattern in Path!)
+        NetSockException notFound;
+        try
         {
-            IEnumerable<string> files;
-            try
-            {
-                files = SessionState.Path.GetResolvedProviderPathFromPSPath(pattern, out _);
-            }
-            catch (ItemNotFoundException)
-            {
-                WriteNetSockError(new NetSockException("CaptureFileNotFound", NetSockErrorKind.NotFound, $"No capture file matches '{pattern}'.", pattern));
-                continue;
-            }
-            foreach (string file in files)
-            {
-                // Written in batches of 64: PowerShell's per-call cost of WriteObject is paid once per batch, and the
-                // packets still stream; the good packets before damage come out before the error about the file.
-                try
-                {
-                    foreach (var batch in CaptureFiles.ReadBatches(file, Filter, 64))
-                    {
-                        long left = Count > 0 ? Count - _emitted : long.MaxValue;
-                        var part = batch.Length <= left ? batch : batch[..(int)left];
-                        _emitted += part.Length;
-                        WriteObject(part, enumerateCollection: true);
-                        if (_emitted == Count) return;
-                    }
-                }
-                catch (NetSockException e) when (e.ErrorId == "CaptureFilterInvalid")
-                {
-                    ThrowNetSockError(e);
-                }
-                catch (NetSockException e)
-                {
-                    WriteNetSockError(e);      // a damaged file: its good packets came out; go on with the next file
-                }
-            }
+            _capture = LiveCapture.Start(name, Filter, SnapLength, Promiscuous, BufferSize);
+            return true;
         }
+        catch (NetSockException e) when (e.ErrorId == "CaptureInterfaceNotFound" && Interface is not null)
+        {
+            notFound = e;
+        }
+        if (!NamesFiles(name))
+            throw new NetSockException(notFound.ErrorId, notFound.Kind, $"{notFound.Message} To read a capture file, give its path to -Path (no file '{name}' exists either).", notFound.Target, notFound);
+        WriteVerbose($"No interface is named '{name}'; reading it as a capture file.");
+        WriteCaptureFiles(new[] { name }, literal: false, Filter, Count);
+        return false;
     }
 
     private void Finish()
@@ -152,8 +135,6 @@ public sealed class GetSniffedPacketCommand : NetSockCmdlet
             WriteWarning($"The kernel dropped {stats.KernelDropped} packets because the pipeline did not keep up with the capture: a larger -BufferSize or a narrower -Filter helps.");
         if (Statistics) WriteObject(stats);
     }
-
-    protected override void StopProcessing() => _stop.Cancel();
 
     // The device is released however the command ends: count reached, timeout, Ctrl+C, Select-Object -First, an error.
     protected override void Release()
