@@ -95,6 +95,21 @@ BeforeDiscovery {
         @{ Name = 'Get-PacketLayer of an unknown layer'; Run = { Get-PacketLayer Bogus }; ErrorId = 'PacketLayerNotFound'; Category = 'ObjectNotFound' }
         @{ Name = 'Send-RawPacket as a user without root'; Run = { New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Icmp | Send-RawPacket }; ErrorId = 'RawPacketNoPrivilege'; Category = 'PermissionDenied'; As = 'NonRoot'; Says = 'root or CAP_NET_RAW' }
         @{ Name = 'Send-RawPacket on an interface that does not exist'; Run = { New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Icmp | Send-RawPacket -Interface nosuch0 }; ErrorId = 'RawPacketInterfaceNotFound'; Category = 'ObjectNotFound' }
+        # Capture files and capture
+        @{ Name = 'Export-Pcap to a directory'; Run = { param($Ctx) New-Packet IPv4 | Export-Pcap $Ctx.Dir }; ErrorId = 'CaptureFileIsDirectory'; Category = 'InvalidArgument'; Says = 'is a directory' }
+        @{ Name = 'Export-Pcap into a folder that does not exist'; Run = { param($Ctx) 1..3 | ForEach-Object { New-Packet IPv4 } | Export-Pcap "$($Ctx.Base)/nofolder/x.pcap" }; ErrorId = 'CaptureFileNotFound'; Category = 'ObjectNotFound' }
+        @{ Name = 'Export-Pcap to /proc/version'; Run = { New-Packet IPv4 | Export-Pcap /proc/version }; ErrorId = 'CaptureFileIOFailed'; Category = 'WriteError' }
+        @{ Name = 'Export-Pcap on a read-only file system'; Run = { param($Ctx) New-Packet IPv4 | Export-Pcap "$($Ctx.ReadOnly)/x.pcap" }; ErrorId = 'CaptureFileReadOnly'; Category = 'WriteError'; Tmpfs = $true; Says = 'read-only' }
+        @{ Name = 'Export-Pcap on a full file system'; Run = { param($Ctx) 1..200 | ForEach-Object { New-Packet IPv4 | New-Packet Raw -Load ([byte[]]::new(1000)) } | Export-Pcap "$($Ctx.Full)/x.pcap" }; ErrorId = 'CaptureFileDiskFull'; Category = 'ResourceUnavailable'; Tmpfs = $true; Says = 'written whole' }
+        @{ Name = 'Export-Pcap -Append of pcap records to a pcapng file'; Run = { param($Ctx) New-Packet IPv4 | Export-Pcap "$($Ctx.Base)/a.pcapng"; 1..3 | ForEach-Object { New-Packet IPv4 } | Export-Pcap "$($Ctx.Base)/a.pcapng" -Append -Format Pcap }; ErrorId = 'CaptureFileFormatMismatch'; Category = 'InvalidArgument' }
+        @{ Name = 'Export-Pcap in a folder the user may not write'; Run = { param($Ctx) New-Packet IPv4 | Export-Pcap "$($Ctx.Private)/x.pcap" }; ErrorId = 'CaptureFileAccessDenied'; Category = 'PermissionDenied'; As = 'NonRoot' }
+        @{ Name = 'Get-SniffedPacket -Path a directory'; Run = { param($Ctx) Get-SniffedPacket -Path $Ctx.Dir }; ErrorId = 'CaptureFileIsDirectory'; Category = 'InvalidArgument'; Says = 'is a directory' }
+        @{ Name = 'Get-SniffedPacket -Path a file that is no capture'; Run = { param($Ctx) Get-SniffedPacket -Path $Ctx.File }; ErrorId = 'CaptureFileUnknownFormat'; Category = 'InvalidArgument' }
+        @{ Name = 'Get-SniffedPacket -Path a file that does not exist'; Run = { param($Ctx) Get-SniffedPacket -Path "$($Ctx.Base)/none.pcap" }; ErrorId = 'CaptureFileNotFound'; Category = 'ObjectNotFound' }
+        @{ Name = 'Get-SniffedPacket on an interface that does not exist'; Run = { Get-SniffedPacket -Interface nosuch0 -Timeout 1 }; ErrorId = 'CaptureInterfaceNotFound'; Category = 'ObjectNotFound' }
+        @{ Name = 'Get-SniffedPacket live as a user without root'; Run = { Get-SniffedPacket -Interface lo -Timeout 1 }; ErrorId = 'CaptureNoPrivilege'; Category = 'PermissionDenied'; As = 'NonRoot'; Says = 'root or CAP_NET_RAW' }
+        @{ Name = 'Import-Pcap a directory'; Run = { param($Ctx) Import-Pcap $Ctx.Dir }; ErrorId = 'CaptureFileIsDirectory'; Category = 'InvalidArgument' }
+        @{ Name = 'Import-Pcap a file that is no capture'; Run = { param($Ctx) Import-Pcap $Ctx.File }; ErrorId = 'CaptureFileUnknownFormat'; Category = 'InvalidArgument' }
         @{ Name = 'Get-CaptureInterface of a name that does not exist'; Run = { Get-CaptureInterface -Name nosuch0 }; ErrorId = 'CaptureInterfaceNotFound'; Category = 'ObjectNotFound' }
     ) | ForEach-Object {
         foreach ($default in @{ As = 'Any'; Tmpfs = $false; Says = '' }.GetEnumerator()) {
