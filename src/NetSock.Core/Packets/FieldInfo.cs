@@ -34,7 +34,24 @@ public sealed class PacketField
 
     public object? GetValue(Layer layer) => _property.GetValue(layer);
 
-    public void SetValue(Layer layer, object? value) => _property.SetValue(layer, value);
+    /// <summary>
+    /// Sets the field from any value, converted by <see cref="FieldConversion"/> (the one converter every way of setting a
+    /// field uses); null returns the field to what a new layer has: auto, or its default. A value refused by the
+    /// converter or by the layer (a 4-bit field given 16) is PacketFieldInvalid, naming the field and what it takes.
+    /// </summary>
+    public void SetValue(Layer layer, object? value)
+    {
+        var typed = FieldConversion.Convert(layer.Name, this, value);
+        if (typed is null && !IsAuto) typed = _property.GetValue(layer.GetInfo().Create());      // a fresh default: arrays are not shared
+        try
+        {
+            _property.SetValue(layer, typed);
+        }
+        catch (TargetInvocationException e) when (e.InnerException is ArgumentException or FormatException or OverflowException)
+        {
+            throw FieldConversion.Invalid(layer.Name, this, value, e.InnerException.Message, refusedBySetter: true);
+        }
+    }
 
     public override string ToString() => Alias is null ? Name : $"{Name} ({Alias})";
 
