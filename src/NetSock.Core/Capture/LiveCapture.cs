@@ -148,15 +148,8 @@ public sealed class LiveCapture : IDisposable
         return rc == 0 ? null : throw Failed(_device.LastError);
     }
 
-    private Packet Captured(byte[] bytes, long seconds, long micro, uint length)
-    {
-        var packet = Packet.Dissect(bytes, _linkType);
-        packet.TimestampNanoseconds = seconds * 1_000_000_000 + micro * 1000;
-        packet.Timestamp = UnixTime.FromNanoseconds(packet.TimestampNanoseconds.Value).ToOffset(LocalOffset);
-        packet.OriginalLength = (int)Math.Min(length, int.MaxValue);
-        packet.Interface = _name;
-        return packet;
-    }
+    private Packet Captured(byte[] bytes, long seconds, long micro, uint length) =>
+        Packet.Dissect(bytes, new CaptureInfo(seconds * 1_000_000_000 + micro * 1000, _name, _linkType, (int)Math.Min(length, int.MaxValue)));
 
     private NetSockException Failed(string? why) =>
         new("CaptureFailed", NetSockErrorKind.ResourceUnavailable, $"libpcap stopped capturing on {_name}: {why}", _name);
@@ -200,8 +193,6 @@ public sealed class LiveCapture : IDisposable
             }
         }
     }
-
-    private static readonly TimeSpan LocalOffset = TimeZoneInfo.Local.BaseUtcOffset;
 
     public unsafe CaptureStatistics Statistics
     {
