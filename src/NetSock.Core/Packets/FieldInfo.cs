@@ -49,7 +49,7 @@ public sealed class PacketField
         }
         catch (TargetInvocationException e) when (e.InnerException is ArgumentException or FormatException or OverflowException)
         {
-            throw FieldConversion.Invalid(layer.Name, this, value, e.InnerException.Message, refusedBySetter: true);
+            throw FieldConversion.Invalid(layer.Name, this, typed, e.InnerException.Message, refusedBySetter: true);
         }
     }
 
