@@ -13,37 +13,42 @@ namespace NetSock.Commands;
 public sealed class PacketTypeConverter : PSTypeConverter
 {
     public override bool CanConvertFrom(object sourceValue, Type destinationType) =>
-        destinationType == typeof(Packet) && (Unwrap(sourceValue) is PacketDotNet.Packet or SharpPcap.RawCapture || sourceValue is PSObject ps && IsSerializedPacket(ps));
+        destinationType == typeof(Packet) && (IsPacketDotNetOrCapture(Unwrap(sourceValue)) || sourceValue is PSObject ps && IsSerializedPacket(ps));
 
-    public override object ConvertFrom(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase) =>
-        Unwrap(sourceValue) switch
-        {
-            PacketDotNet.Packet other => Packet.FromPacketDotNet(other),
-            SharpPcap.RawCapture capture => Packet.FromRawCapture(capture),
-            _ when sourceValue is PSObject ps && IsSerializedPacket(ps) => FromSerialized(ps),
-            _ => throw new PSInvalidCastException($"Only a serialized NetSock packet (with Bytes and LinkType), a PacketDotNet Packet or a SharpPcap RawCapture converts to a Packet, not {sourceValue}."),
-        };
-
-    /// <summary>[PacketDotNet.Packet]$p, or a layer of it: [PacketDotNet.TcpPacket]$p is the TCP packet inside.</summary>
-    public override bool CanConvertTo(object sourceValue, Type destinationType) =>
-        Unwrap(sourceValue) is Packet && typeof(PacketDotNet.Packet).IsAssignableFrom(destinationType);
-
-    public override object ConvertTo(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase)
+    public override object ConvertFrom(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase)
     {
-        if (Unwrap(sourceValue) is not Packet packet || !typeof(PacketDotNet.Packet).IsAssignableFrom(destinationType))
-            throw new PSInvalidCastException($"A Packet converts to PacketDotNet's packets only, not to {destinationType}.");
-        PacketDotNet.Packet? layer;
+        if (sourceValue is PSObject ps && IsSerializedPacket(ps)) return FromSerialized(ps);
         try
         {
-            layer = packet.ToPacketDotNet();
+            return Packet.FromPacketDotNetOrCapture(Unwrap(sourceValue))
+                   ?? throw new PSInvalidCastException($"Only a serialized NetSock packet (with Bytes and LinkType), a PacketDotNet Packet or a SharpPcap RawCapture converts to a Packet, not {sourceValue}.");
         }
         catch (NetSockException e)
         {
             throw new PSInvalidCastException(e.Message, e);
         }
-        while (layer is not null && !destinationType.IsInstanceOfType(layer)) layer = layer.PayloadPacket;
-        return layer ?? throw new PSInvalidCastException($"PacketDotNet finds no {destinationType.Name} in {packet.Summary}.");
     }
+
+    /// <summary>[PacketDotNet.Packet]$p, or a layer of it: [PacketDotNet.TcpPacket]$p is the TCP packet inside.</summary>
+    public override bool CanConvertTo(object sourceValue, Type destinationType) =>
+        Unwrap(sourceValue) is Packet && Packet.IsPacketDotNetType(destinationType);
+
+    public override object ConvertTo(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase)
+    {
+        if (Unwrap(sourceValue) is not Packet packet || !Packet.IsPacketDotNetType(destinationType))
+            throw new PSInvalidCastException($"A Packet converts to PacketDotNet's packets only, not to {destinationType}.");
+        try
+        {
+            return packet.ToPacketDotNet(destinationType);
+        }
+        catch (NetSockException e)
+        {
+            throw new PSInvalidCastException(e.Message, e);
+        }
+    }
+
+    private static bool IsPacketDotNetOrCapture(object? value) =>
+        value is not null && (Packet.IsPacketDotNetType(value.GetType()) || value.GetType().FullName == "SharpPcap.RawCapture");
 
     private static object? Unwrap(object? value) => value is PSObject ps ? ps.BaseObject : value;
 

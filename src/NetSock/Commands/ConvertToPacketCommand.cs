@@ -49,15 +49,8 @@ public sealed class ConvertToPacketCommand : NetSockCmdlet
             case byte[] bytes:
                 WriteObject(Packet.Dissect(bytes, LinkType));
                 break;
-            case PacketDotNet.Packet or SharpPcap.RawCapture:
-                try
-                {
-                    WriteObject(input is SharpPcap.RawCapture capture ? Packet.FromRawCapture(capture) : Packet.FromPacketDotNet((PacketDotNet.Packet)input));
-                }
-                catch (NetSockException e)
-                {
-                    WriteNetSockError(e);
-                }
+            case not null when FromPacketDotNet(input) is { } converted:
+                WriteObject(converted);
                 break;
             case string hex:
                 try
@@ -73,6 +66,20 @@ public sealed class ConvertToPacketCommand : NetSockCmdlet
                 WriteNetSockError(new NetSockException("PacketInputInvalid", NetSockErrorKind.InvalidArgument,
                     $"ConvertTo-Packet takes a byte[], a hex string, a PacketDotNet Packet, a SharpPcap RawCapture or a packet that was serialized (Import-Clixml, a job, remoting), not {input?.GetType().Name ?? "null"}.", input));
                 break;
+        }
+    }
+
+    /// <summary>A PacketDotNet Packet or SharpPcap RawCapture (of NetSock's copy of those libraries or the script's own) as a packet; null for other input.</summary>
+    private Packet? FromPacketDotNet(object input)
+    {
+        try
+        {
+            return Packet.FromPacketDotNetOrCapture(input);
+        }
+        catch (NetSockException e)
+        {
+            WriteNetSockError(e);
+            return null;
         }
     }
 
