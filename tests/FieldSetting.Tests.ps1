@@ -46,6 +46,7 @@ Describe 'Setting a packet field' {
             @{ Layer = 'Tcp'; Alias = 'flags'; Property = 'Flags'; Value = 0x12; Expected = 'Syn, Ack' }
             @{ Layer = 'Arp'; Alias = 'op'; Property = 'Operation'; Value = 'isat'; Expected = 'IsAt' }
             @{ Layer = 'Arp'; Alias = 'op'; Property = 'Operation'; Value = '2'; Expected = 'IsAt' }
+            @{ Layer = 'Raw'; Alias = 'load'; Property = 'Load'; Value = 'hi'; Expected = '104 105' }
         ) {
             $outcomes = Get-Outcome $Layer $Alias $Property $Value
             $outcomes | ForEach-Object { "$($_.Path): $($_.Value)$($_.Message)" } | Should -Be ($Paths | ForEach-Object { "${_}: $Expected" })

@@ -96,7 +96,7 @@ public static class FieldConversion
             for (int i = 0; i < items.Count; i++) array.SetValue(To(target.GetElementType()!, items[i]), i);
             return array;
         }
-        if (value is IEnumerable and not string)
+        if (value is IEnumerable and not string && Constructor(target, value) is null)
             throw new ArgumentException("it takes one value, not a list (a list given to New-Packet makes one packet per value)");
         if (IsInteger(target)) return System.Convert.ChangeType(Integer(value, target), target, CultureInfo.InvariantCulture);
         if (target.IsEnum)
@@ -126,8 +126,7 @@ public static class FieldConversion
             if (IsInteger(from) && IsNumber(value))
                 return Invoke(() => op.Invoke(null, new[] { System.Convert.ChangeType(Integer(value, from), from, CultureInfo.InvariantCulture) }));
         }
-        var ctor = target.GetConstructors().FirstOrDefault(c => c.GetParameters() is { Length: 1 } p && p[0].ParameterType.IsInstanceOfType(value));
-        if (ctor is not null) return Invoke(() => ctor.Invoke(new[] { value }));
+        if (Constructor(target, value) is { } ctor) return Invoke(() => ctor.Invoke(new[] { value }));
         throw new InvalidCastException($"a {value.GetType().Name} is not {Takes(target)}");
     }
 
@@ -147,6 +146,10 @@ public static class FieldConversion
     }
 
     private static PropertyInfo? _baseObject;
+
+    /// <summary>A public constructor of <paramref name="type"/> that takes <paramref name="value"/> alone (IPAddress from its bytes).</summary>
+    private static ConstructorInfo? Constructor(Type type, object value) =>
+        type.GetConstructors().FirstOrDefault(c => c.GetParameters() is { Length: 1 } p && p[0].ParameterType.IsInstanceOfType(value));
 
     private static List<object?> Items(object value) =>
         value is IEnumerable many and not string ? many.Cast<object?>().Select(Unwrap).ToList() : new List<object?> { value };
