@@ -27,7 +27,7 @@ public abstract class Layer : System.Dynamic.IDynamicMetaObjectProvider, IDynami
     {
         var field = Info.FindField(name);
         if (field is null) return false;
-        Set(() => field, value);
+        SetFromScript(() => field, value);
         return true;
     }
 
@@ -72,11 +72,11 @@ public abstract class Layer : System.Dynamic.IDynamicMetaObjectProvider, IDynami
     public object? this[string field]
     {
         get => Info.GetField(field).GetValue(this);
-        set => Set(() => Info.GetField(field), value);
+        set => SetFromScript(() => Info.GetField(field), value);
     }
 
     /// <summary>A set from a script (member or indexer): a failure is thrown as the host reports it (<see cref="FieldConversion.HostError"/>).</summary>
-    private void Set(Func<PacketField> field, object? value)
+    private void SetFromScript(Func<PacketField> field, object? value)
     {
         try
         {
