@@ -61,6 +61,35 @@ public class PacketDotNetTests
                 new IPv6 { Source = A6, Destination = B6 },
                 new IcmpV6 { Type = 128, Code = 0, Id = 1, Seq = 2 },
             } },
+        { "Loopback/IPv4/Udp/Raw", new Layer[]
+            {
+                new Loopback(),
+                new IPv4 { Source = A, Destination = B },
+                new Udp { SourcePort = 1000, DestinationPort = 2000 },
+                new Raw { Load = "lo"u8.ToArray() },
+            } },
+        { "LinuxSll/IPv4/Udp/Raw", new Layer[]
+            {
+                new LinuxSll { PacketType = 4, AddressType = 1, AddressLength = 6, Address = new byte[] { 2, 0, 0, 0, 0, 1, 0, 0 } },
+                new IPv4 { Source = A, Destination = B },
+                new Udp { SourcePort = 1000, DestinationPort = 2000 },
+                new Raw { Load = "any"u8.ToArray() },
+            } },
+        { "Ethernet/IPv4/Igmp", new Layer[]
+            {
+                new Ethernet { Destination = MacAddress.Parse("01:00:5e:00:00:fb"), Source = Mac1 },
+                new IPv4 { Source = A, Destination = IPAddress.Parse("224.0.0.251"), TimeToLive = 1 },
+                new Igmp { Type = 0x16, MaxResponseTime = 10, GroupAddress = IPAddress.Parse("224.0.0.251") },
+            } },
+        { "Ethernet/PPPoE/Ppp/IPv4/Udp/Raw", new Layer[]
+            {
+                new Ethernet { Destination = Mac2, Source = Mac1 },
+                new PPPoE { SessionId = 0x1234 },
+                new Ppp(),
+                new IPv4 { Source = A, Destination = B },
+                new Udp { SourcePort = 1000, DestinationPort = 2000 },
+                new Raw { Load = "ppp"u8.ToArray() },
+            } },
         { "IPv6/Tcp", new Layer[]
             {
                 new IPv6 { Source = A6, Destination = B6, HopLimit = 3 },
@@ -262,6 +291,38 @@ public class PacketDotNetTests
             ("Type", (int)i.Type, (int)p.Type),
             ("Code", (int)i.Code, (int)p.Code),
             ("Checksum", (int)i.Checksum!, (int)p.Checksum),
+        },
+        Loopback l when Find<Pdn.NullPacket>(chain) is var p => new (string, object?, object?)[]
+        {
+            ("Family", (int)l.Family!, (int)p.Protocol),
+        },
+        LinuxSll l when Find<Pdn.LinuxSllPacket>(chain) is var p => new (string, object?, object?)[]
+        {
+            ("PacketType", (int)l.PacketType, (int)p.Type),
+            ("AddressType", (int)l.AddressType, p.LinkLayerAddressType),
+            ("AddressLength", (int)l.AddressLength, p.LinkLayerAddressLength),
+            ("Address", Convert.ToHexString(l.Address, 0, l.AddressLength), Convert.ToHexString(p.LinkLayerAddress, 0, p.LinkLayerAddressLength)),
+            ("Protocol", (int)l.Protocol!, (int)p.EthernetProtocolType),
+        },
+        Igmp g when Find<Pdn.IgmpV2Packet>(chain) is var p => new (string, object?, object?)[]
+        {
+            ("Type", (int)g.Type, (int)p.Type),
+            ("MaxResponseTime", (int)g.MaxResponseTime, (int)p.MaxResponseTime),
+            // PacketDotNet 1.4.8 reads the IGMP checksum in little-endian order: its bytes swapped are the checksum.
+            ("Checksum", (int)g.Checksum!, (int)System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((ushort)p.Checksum)),
+            ("GroupAddress", g.GroupAddress, p.GroupAddress),
+        },
+        PPPoE e when Find<Pdn.PppoePacket>(chain) is var p => new (string, object?, object?)[]
+        {
+            ("Version", (int)e.Version, (int)p.Version),
+            ("Type", (int)e.Type, (int)p.Type),
+            // Not Code: PacketDotNet 1.4.8 reads it from the session id's first byte (0x12 here), not from byte 1.
+            ("SessionId", (int)e.SessionId, (int)p.SessionId),
+            ("Length", (int)e.Length!, (int)p.Length),
+        },
+        Ppp q when Find<Pdn.PppPacket>(chain) is var p => new (string, object?, object?)[]
+        {
+            ("Protocol", (int)q.Protocol!, (int)p.Protocol),
         },
         BytesLayer => null,
         _ => throw new InvalidOperationException($"no PacketDotNet counterpart listed for {layer.Name}"),
