@@ -208,7 +208,7 @@ Describe 'New-Packet' {
 
         It 'says which field cannot take a value and what it takes' {
             { New-Packet Tcp -dport 70000 } | Should -Throw -ErrorId "PacketFieldInvalid,$Cmd"
-            $Error[0].Exception.Message | Should -Match 'Tcp.DestinationPort cannot be 70000.*UInt16'
+            $Error[0].Exception.Message | Should -Match 'Tcp.DestinationPort cannot be 70000.*from 0 to 65535'
             { New-Packet IPv4 -Destination ::1 } | Should -Throw -ErrorId "PacketFieldInvalid,$Cmd"
             $Error[0].Exception.Message | Should -Match 'IPv4 address'
             { New-Packet IPv4 -Destination 300.1.2.3 } | Should -Throw -ErrorId "PacketFieldInvalid,$Cmd"

@@ -10,7 +10,7 @@ BeforeAll {
     $script:Frame = '02000000000202000000000108004500001c000100004011eea8c6120001c6120002003500350008734c'
     # The packet's own (declared) properties: all that Select-Object *, CSV and JSON should show.
     $script:PacketProperties = @('Layers', 'Length', 'LinkType', 'IsMalformed', 'MalformedReason', 'Timestamp',
-        'TimestampNanoseconds', 'Interface', 'SourceFile', 'OriginalLength', 'CapturedLength', 'Number', 'Source', 'Destination',
+        'TimestampNanoseconds', 'Interface', 'OriginalLength', 'CapturedLength', 'Number', 'SourceFile', 'Direction', 'Source', 'Destination',
         'Protocol', 'Info', 'Hex', 'Summary')
 
     function New-TcpPacket {
@@ -123,8 +123,8 @@ Describe 'Packet and Layer as data' {
 
         It 'refuses a value that does not fit the field, and leaves the field as it was' {
             $p = ConvertTo-Packet $Frame
-            { $p.IPv4.ttl = 300 } | Should -Throw '*300 cannot be converted to Byte*'
-            { $p.IPv4.ttl = 'abc' } | Should -Throw '*abc cannot be converted to Byte*'
+            { $p.IPv4.ttl = 300 } | Should -Throw -ErrorId 'PacketFieldInvalid' -ExpectedMessage '*cannot be 300*from 0 to 255*'
+            { $p.IPv4.ttl = 'abc' } | Should -Throw -ErrorId 'PacketFieldInvalid' -ExpectedMessage "*cannot be 'abc'*not a number*"
             $p.IPv4.TimeToLive | Should -Be 64
         }
 

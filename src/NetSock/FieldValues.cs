@@ -1,7 +1,5 @@
 using System.Collections;
-using System.Globalization;
 using System.Management.Automation;
-using System.Text;
 using NetSock.Packets;
 
 namespace NetSock.Commands;
@@ -33,36 +31,27 @@ internal static class FieldValues
         return new[] { Convert(layer, field, raw) };
     }
 
-    public static object? Convert(LayerInfo layer, PacketField field, object? value)
-    {
-        value = Unwrap(value);
-        if (value is null)
-        {
-            if (field.IsAuto) return null;
-            throw Invalid(layer, field, value, "it has no auto value; give a value");
-        }
-        if (field.Type == typeof(byte[]) && value is string text)
-            return Encoding.UTF8.GetBytes(text);
-        if (field.Type == typeof(System.Net.IPAddress) && value is string host && AddressNames.IsName(host))
-            return AddressNames.Resolve(layer, field, host);
-        try
-        {
-            return LanguagePrimitives.ConvertTo(value, field.Type, CultureInfo.InvariantCulture);
-        }
-        catch (PSInvalidCastException e)
-        {
-            throw Invalid(layer, field, value, (e.InnerException ?? e).Message);
-        }
-    }
+    /// <summary>The core's one converter, as $p.IPv4.ttl = … and $p.IPv4['ttl'] = … use it; null returns the field to auto or its default.</summary>
+    public static object? Convert(LayerInfo layer, PacketField field, object? value) => FieldConversion.Convert(layer.Name, field, Unwrap(value));
 
     private static object? Unwrap(object? value) => value is PSObject ps ? ps.BaseObject : value;
 
-    private static NetSockException Invalid(LayerInfo layer, PacketField field, object? value, string why) =>
-        new("PacketFieldInvalid", NetSockErrorKind.InvalidArgument,
-            $"{layer.Name}.{field.Name} cannot be {Layer.FormatValue(value)}: {why.TrimEnd('.')}. {field.Name} is {Kind(field.Type)}: {field.Description}.", value);
+    /// <summary>
+    /// Makes a field set from a script ($p.IPv4.ttl = 300, $p.IPv4['ttl'] = 300) fail with the core's ErrorId, as a cmdlet's
+    /// error does, rather than with the exception's type name. Called once at module import.
+    /// </summary>
+    public static void ReportSetErrorsWithErrorIds() => FieldConversion.HostError = e => new FieldSetException(e);
+}
 
-    /// <summary>What a field holds, in words: "an IP address", "a MAC address", "a UInt16".</summary>
-    private static string Kind(Type type) => type == typeof(System.Net.IPAddress) ? "an IP address"
-        : type == typeof(System.Net.NetworkInformation.PhysicalAddress) ? "a MAC address"
-        : ("AEIOU".Contains(type.Name[0]) ? "an " : "a ") + type.Name;
+/// <summary>A field set from a script that failed: PowerShell takes its ErrorRecord, so $_.FullyQualifiedErrorId is the core's ErrorId.</summary>
+public sealed class FieldSetException : RuntimeException
+{
+    private readonly ErrorRecord _record;
+
+    public FieldSetException(NetSockException e) : base(e.Message, e)
+    {
+        _record = NetSockCmdlet.ToErrorRecord(e);
+    }
+
+    public override ErrorRecord ErrorRecord => _record;
 }

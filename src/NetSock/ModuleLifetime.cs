@@ -17,6 +17,7 @@ public sealed class ModuleLifetime : IModuleAssemblyInitializer, IModuleAssembly
     {
         if (Interlocked.Exchange(ref _hooked, 1) == 0)
             AssemblyLoadContext.Default.Resolving += DependencyLoadContext.Resolve;
+        FieldValues.ReportSetErrorsWithErrorIds();
     }
 
     public void OnRemove(PSModuleInfo module) => NetSock.Sockets.SocketRegistry.Session.CloseOwnedBy(NetSockCmdlet.CurrentOwner());

@@ -7,22 +7,50 @@ namespace NetSock.Commands;
 /// Rebuilds a live <see cref="Packet"/> from a deserialized one (Import-Clixml, Start-Job, remoting): its bytes are
 /// dissected again with its link type, and its capture metadata (number, timestamps, interface, original length) is
 /// restored. PowerShell calls it when it rehydrates "Deserialized.NetSock.Packets.Packet" and for a
-/// [NetSock.Packets.Packet] cast; ConvertTo-Packet calls it too.
+/// [NetSock.Packets.Packet] cast; ConvertTo-Packet calls it too. It also converts PacketDotNet's packets and SharpPcap's
+/// captures to NetSock's, and a NetSock packet to PacketDotNet's ([PacketDotNet.Packet]$p, [PacketDotNet.TcpPacket]$p).
 /// </summary>
 public sealed class PacketTypeConverter : PSTypeConverter
 {
     public override bool CanConvertFrom(object sourceValue, Type destinationType) =>
-        destinationType == typeof(Packet) && sourceValue is PSObject ps && IsSerializedPacket(ps);
+        destinationType == typeof(Packet) && (IsPacketDotNetOrCapture(Unwrap(sourceValue)) || sourceValue is PSObject ps && IsSerializedPacket(ps));
 
-    public override object ConvertFrom(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase) =>
-        sourceValue is PSObject ps && IsSerializedPacket(ps)
-            ? FromSerialized(ps)
-            : throw new PSInvalidCastException($"Only a serialized NetSock packet (with Bytes and LinkType) converts to a Packet, not {sourceValue}.");
+    public override object ConvertFrom(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase)
+    {
+        if (sourceValue is PSObject ps && IsSerializedPacket(ps)) return FromSerialized(ps);
+        try
+        {
+            return Packet.FromPacketDotNetOrCapture(Unwrap(sourceValue))
+                   ?? throw new PSInvalidCastException($"Only a serialized NetSock packet (with Bytes and LinkType), a PacketDotNet Packet or a SharpPcap RawCapture converts to a Packet, not {sourceValue}.");
+        }
+        catch (NetSockException e)
+        {
+            throw new PSInvalidCastException(e.Message, e);
+        }
+    }
 
-    public override bool CanConvertTo(object sourceValue, Type destinationType) => false;
+    /// <summary>[PacketDotNet.Packet]$p, or a layer of it: [PacketDotNet.TcpPacket]$p is the TCP packet inside.</summary>
+    public override bool CanConvertTo(object sourceValue, Type destinationType) =>
+        Unwrap(sourceValue) is Packet && Packet.IsPacketDotNetType(destinationType);
 
-    public override object ConvertTo(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase) =>
-        throw new PSInvalidCastException($"A Packet does not convert to {destinationType}.");
+    public override object ConvertTo(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase)
+    {
+        if (Unwrap(sourceValue) is not Packet packet || !Packet.IsPacketDotNetType(destinationType))
+            throw new PSInvalidCastException($"A Packet converts to PacketDotNet's packets only, not to {destinationType}.");
+        try
+        {
+            return packet.ToPacketDotNet(destinationType);
+        }
+        catch (NetSockException e)
+        {
+            throw new PSInvalidCastException(e.Message, e);
+        }
+    }
+
+    private static bool IsPacketDotNetOrCapture(object? value) =>
+        value is not null && (Packet.IsPacketDotNetType(value.GetType()) || value.GetType().FullName == "SharpPcap.RawCapture");
+
+    private static object? Unwrap(object? value) => value is PSObject ps ? ps.BaseObject : value;
 
     /// <summary>
     /// True for a PSObject that carries a serialized packet: its bytes as Hex (or Bytes) and its LinkType — a deserialized
@@ -52,14 +80,10 @@ public sealed class PacketTypeConverter : PSTypeConverter
             ? NetSock.Packets.Hex.Parse(hex.ToString()!)
             : LanguagePrimitives.ConvertTo<byte[]>(ps.Properties["Bytes"].Value);
         var linkType = Value<LinkType?>(ps, "LinkType") ?? LinkType.Ethernet;
-        var packet = Packet.Dissect(bytes, linkType);
-        packet.Number = Value<long?>(ps, "Number");
-        packet.TimestampNanoseconds = Value<long?>(ps, "TimestampNanoseconds");
-        packet.Timestamp = Time(ps);
-        packet.Interface = Value<string?>(ps, "Interface");
-        packet.SourceFile = Value<string?>(ps, "SourceFile");
-        packet.OriginalLength = Value<int?>(ps, "OriginalLength");
-        return packet;
+        return Packet.Dissect(bytes, new CaptureInfo(
+            Value<long?>(ps, "TimestampNanoseconds") ?? (Time(ps) is { } time ? UnixTime.ToNanoseconds(time) : null),
+            Value<string?>(ps, "Interface"), linkType, Value<int?>(ps, "OriginalLength"), Value<long?>(ps, "Number"),
+            Value<string?>(ps, "SourceFile"), Value<PacketDirection?>(ps, "Direction")));
     }
 
     /// <summary>
@@ -78,7 +102,7 @@ public sealed class PacketTypeConverter : PSTypeConverter
     {
         object? value = ps.Properties[name]?.Value;
         if (value is PSObject inner && inner.BaseObject is not PSCustomObject) value = inner.BaseObject;
-        if (value is null) return default;
+        if (value is null || value is string { Length: 0 }) return default;      // Import-Csv gives "" for a property that was null
         // A deserialized enum is its name with the number inside: LinkType comes back as a string or a wrapped int.
         if (value is PSObject wrapped) value = wrapped.ToString();
         return LanguagePrimitives.ConvertTo<T>(value);

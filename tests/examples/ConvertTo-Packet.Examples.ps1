@@ -66,4 +66,21 @@
             $number.FullyQualifiedErrorId | Should -BeLike 'PacketInputInvalid,*'
         }
     }
+    9 = @{ Assert = {
+            param($Run)
+            $Run.Output | Should -Be @('PacketDotNet.EthernetPacket', 53,
+                'Ethernet 02:00:00:00:00:01 > 02:00:00:00:00:02 type 0x0800 / IP 198.18.0.1 > 198.18.0.2 ttl 64 / UDP 53 > 53 len 8', $true)
+            # A SharpPcap RawCapture keeps its timestamp to the nanosecond and its length on the wire.
+            $p = New-Packet IPv4 -Destination 127.0.0.1 | New-Packet Udp
+            # SharpPcap's types, from NetSock's own copy (in its load context, so not by name).
+            $rawCapture = [NetSock.Packets.Packet].GetMethod('FromRawCapture').GetParameters()[0].ParameterType
+            $linkLayers = $rawCapture.GetProperty('LinkLayerType').PropertyType
+            $timeval = $rawCapture.GetProperty('Timeval').PropertyType::new([uint64]1700000000, [uint64]5)
+            $capture = $rawCapture::new([Enum]::ToObject($linkLayers, 101), $timeval, $p.Bytes, [Nullable[int]]100)
+            $back = $capture | ConvertTo-Packet
+            $back.TimestampNanoseconds | Should -Be 1700000000000005000
+            $back.OriginalLength | Should -Be 100
+            $back.LinkType | Should -Be 'Raw'
+        }
+    }
 }

@@ -70,9 +70,9 @@
             param($Run)
             @($Run.Output).Count | Should -Be 8
             $Run.Output[0] | Should -BeLike 'PacketFieldInvalid,*'
-            # The message names the field, its type and what it is.
+            # The message names the field, what it is and the range it takes.
             $Run.Output[1] | Should -Match 'DestinationPort'
-            $Run.Output[1] | Should -Match 'UInt16'
+            $Run.Output[1] | Should -Match 'from 0 to 65535'
             $Run.Output[1] | Should -Match 'Destination port'
             $Run.Output[2] | Should -BeLike 'PacketFieldUnknown,*'
             # The message lists the layer's fields with their Scapy names.

@@ -67,13 +67,7 @@ public static class CaptureFiles
             {
                 long number = ++state.Number;
                 if (state.Filter is not null && !Program(state.Programs, frame.LinkType, state.Filter).Matches(frame.Data)) continue;
-                var packet = Packet.Dissect(frame.Data, frame.LinkType);
-                packet.TimestampNanoseconds = frame.Nanoseconds;      // Timestamp follows from it when first read
-                packet.OriginalLength = frame.OriginalLength;
-                packet.Interface = frame.Interface;
-                packet.SourceFile = reader.Path;
-                packet.Number = number;
-                batch[n++] = packet;
+                batch[n++] = Packet.Dissect(frame.Data, new CaptureInfo(frame.Nanoseconds, frame.Interface, frame.LinkType, frame.OriginalLength, number, reader.Path));
             }
         }
         catch (NetSockException e)

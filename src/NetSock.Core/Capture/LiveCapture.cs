@@ -163,14 +163,12 @@ public sealed class LiveCapture : IDisposable
             bytes = CookedV1(bytes);
             length -= 4;
         }
-        var packet = Packet.Dissect(bytes, _linkType);
-        packet.TimestampNanoseconds = seconds * 1_000_000_000 + micro * 1000;
-        packet.Timestamp = UnixTime.FromNanoseconds(packet.TimestampNanoseconds.Value).ToOffset(LocalOffset);
-        packet.OriginalLength = (int)Math.Min(length, int.MaxValue);
-        packet.Interface = interfaceName;
         // The cooked header's packet type: 4 (PACKET_OUTGOING) went out; 0 to us, 1 broadcast, 2 multicast, 3 to another host came in.
-        if (_linkType == LinkType.LinuxSll && bytes.Length >= 2) packet.Direction = bytes[1] == 4 && bytes[0] == 0 ? PacketDirection.Out : PacketDirection.In;
-        return packet;
+        PacketDirection? direction = _linkType == LinkType.LinuxSll && bytes.Length >= 2
+            ? bytes[1] == 4 && bytes[0] == 0 ? PacketDirection.Out : PacketDirection.In
+            : null;
+        return Packet.Dissect(bytes, new CaptureInfo(seconds * 1_000_000_000 + micro * 1000, interfaceName, _linkType,
+            (int)Math.Min(length, int.MaxValue), Direction: direction));
     }
 
     /// <summary>
@@ -248,8 +246,6 @@ public sealed class LiveCapture : IDisposable
             }
         }
     }
-
-    private static readonly TimeSpan LocalOffset = TimeZoneInfo.Local.BaseUtcOffset;
 
     public unsafe CaptureStatistics Statistics
     {

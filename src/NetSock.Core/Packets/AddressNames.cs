@@ -43,7 +43,7 @@ public static class AddressNames
             field.SetValue(layer.Create(), address);
             return true;
         }
-        catch (System.Reflection.TargetInvocationException)
+        catch (Exception e) when (e is NetSockException or System.Reflection.TargetInvocationException)
         {
             return false;
         }

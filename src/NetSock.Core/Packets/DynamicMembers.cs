@@ -20,7 +20,8 @@ internal interface IDynamicMembers
 
 /// <summary>
 /// Binds member access on an <see cref="IDynamicMembers"/> object the way DynamicObject does, without DynamicObject's
-/// public Try* methods: the type's own members win, then the dynamic ones, then the language's own "not found".
+/// public Try* methods. Getting: the type's own members win, then the dynamic ones, then the language's own "not found".
+/// Setting: the dynamic ones first (a layer's fields convert one way whatever name they are set by), then the language's.
 /// </summary>
 internal sealed class DynamicMembersMeta : DynamicMetaObject
 {
@@ -48,12 +49,13 @@ internal sealed class DynamicMembersMeta : DynamicMetaObject
 
     public override DynamicMetaObject BindSetMember(SetMemberBinder binder, DynamicMetaObject value)
     {
-        var notFound = binder.FallbackSetMember(this, value);
+        // Dynamic members first: a layer's field, by its alias or by its own name ($p.IPv4.TimeToLive as $p.IPv4.ttl), is
+        // set through the one converter; anything else binds as the language binds it.
+        var fallback = binder.FallbackSetMember(this, value);
         var boxed = Expression.Convert(value.Expression, typeof(object));
-        var dynamicSet = new DynamicMetaObject(
-            Expression.Condition(Expression.Call(Self, TrySet, Expression.Constant(binder.Name), boxed), boxed, AsObject(notFound.Expression)),
-            TypeRestriction.Merge(value.Restrictions).Merge(notFound.Restrictions));
-        return binder.FallbackSetMember(this, value, dynamicSet);
+        return new DynamicMetaObject(
+            Expression.Condition(Expression.Call(Self, TrySet, Expression.Constant(binder.Name), boxed), boxed, AsObject(fallback.Expression)),
+            TypeRestriction.Merge(value.Restrictions).Merge(fallback.Restrictions));
     }
 
     public override IEnumerable<string> GetDynamicMemberNames() => ((IDynamicMembers)Value!).MemberNames;

@@ -42,7 +42,24 @@ public sealed class PacketField
     /// <summary>The field's value; null for an unset auto field, and for a field the packet did not have (<see cref="IsPresentIn"/>).</summary>
     public object? GetValue(Layer layer) => IsPresentIn(layer) ? _property.GetValue(layer) : null;
 
-    public void SetValue(Layer layer, object? value) => _property.SetValue(layer, value);
+    /// <summary>
+    /// Sets the field from any value, converted by <see cref="FieldConversion"/> (the one converter every way of setting a
+    /// field uses); null returns the field to what a new layer has: auto, or its default. A value refused by the
+    /// converter or by the layer (a 4-bit field given 16) is PacketFieldInvalid, naming the field and what it takes.
+    /// </summary>
+    public void SetValue(Layer layer, object? value)
+    {
+        var typed = FieldConversion.Convert(layer.Name, this, value);
+        if (typed is null && !IsAuto) typed = _property.GetValue(layer.GetInfo().Create());      // a fresh default: arrays are not shared
+        try
+        {
+            _property.SetValue(layer, typed);
+        }
+        catch (TargetInvocationException e) when (e.InnerException is ArgumentException or FormatException or OverflowException)
+        {
+            throw FieldConversion.Invalid(layer.Name, this, typed, e.InnerException.Message, refusedBySetter: true);
+        }
+    }
 
     public override string ToString() => Alias is null ? Name : $"{Name} ({Alias})";
 

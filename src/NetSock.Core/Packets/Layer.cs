@@ -27,7 +27,7 @@ public abstract class Layer : System.Dynamic.IDynamicMetaObjectProvider, IDynami
     {
         var field = Info.FindField(name);
         if (field is null) return false;
-        field.SetValue(this, FieldConversion.To(field.Type, value));
+        SetFromScript(() => field, value);
         return true;
     }
 
@@ -90,11 +90,27 @@ public abstract class Layer : System.Dynamic.IDynamicMetaObjectProvider, IDynami
         value?.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? value
             : throw new ArgumentException($"{Name} {field} must be an IPv4 address, not {value?.ToString() ?? "nothing"}.{hint}", field);
 
-    /// <summary>The field's value by name or alias (null for an auto field that is unset).</summary>
+    /// <summary>
+    /// The field's value by name or alias (null for an auto field that is unset). Setting converts as every other way of
+    /// setting a field does (<see cref="PacketField.SetValue"/>); null returns the field to auto or its default.
+    /// </summary>
     public object? this[string field]
     {
-        get => Info.GetField(field).GetValue(this);   // null for a field past the cut of a header cut short
-        set => Info.GetField(field).SetValue(this, value);
+        get => Info.GetField(field).GetValue(this);
+        set => SetFromScript(() => Info.GetField(field), value);
+    }
+
+    /// <summary>A set from a script (member or indexer): a failure is thrown as the host reports it (<see cref="FieldConversion.HostError"/>).</summary>
+    private void SetFromScript(Func<PacketField> field, object? value)
+    {
+        try
+        {
+            field().SetValue(this, value);
+        }
+        catch (NetSockException e)
+        {
+            throw FieldConversion.HostError(e);
+        }
     }
 
     /// <summary>

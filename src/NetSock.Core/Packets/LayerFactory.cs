@@ -35,17 +35,6 @@ public static class LayerFactory
                 Assign(scratch, field, value);
     }
 
-    /// <summary>Sets a field, turning a setter's refusal into an error that names the layer and field.</summary>
-    public static void Assign(Layer layer, PacketField field, object? value)
-    {
-        try
-        {
-            field.SetValue(layer, value);
-        }
-        catch (System.Reflection.TargetInvocationException e) when (e.InnerException is ArgumentException inner)
-        {
-            throw new NetSockException("PacketFieldInvalid", NetSockErrorKind.InvalidArgument,
-                $"{layer.Name}.{field.Name} cannot be {Layer.FormatValue(value)}: {inner.Message}", value, inner);
-        }
-    }
+    /// <summary>Sets a field through the one converter (<see cref="PacketField.SetValue"/>); a refusal is PacketFieldInvalid.</summary>
+    public static void Assign(Layer layer, PacketField field, object? value) => field.SetValue(layer, value);
 }

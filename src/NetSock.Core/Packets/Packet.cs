@@ -5,37 +5,42 @@ namespace NetSock.Packets;
 /// A crafted packet builds its bytes on demand; a dissected one keeps its original bytes, decodes its layers on
 /// first use, and rebuilds only when one of its fields has been changed.
 /// </summary>
-public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamicMembers
+public sealed partial class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamicMembers
 {
     private Layer[]? _layers;
     private LayerList? _layerList;
     private int[]? _decodedVersions;
     private readonly byte[]? _original;
+
+    private CaptureInfo _capture;
     private bool _quotation;
 
     private Packet(Layer[] layers)
     {
         _layers = NetSock.Packets.Layers.IcmpLayer.TakeQuotes(layers);
-        LinkType = layers.Length > 0 ? layers[0].LinkTypeWhenFirst ?? LinkType.Raw : LinkType.Raw;
+        _capture = new CaptureInfo(null, null, layers.Length > 0 ? layers[0].LinkTypeWhenFirst ?? LinkType.Raw : LinkType.Raw);
     }
 
-    private Packet(byte[] original, LinkType linkType)
+    private Packet(byte[] original, in CaptureInfo capture)
     {
         _original = original;
-        LinkType = linkType;
+        _capture = capture;
     }
 
     /// <summary>A packet of copies of the given layers.</summary>
     public static Packet FromLayers(IEnumerable<Layer> layers) => new(layers.Select(l => l.Clone()).ToArray());
 
     /// <summary>Dissects bytes that start with a <paramref name="linkType"/> header. Never throws: bad input is marked malformed.</summary>
-    public static Packet Dissect(byte[] bytes, LinkType linkType = LinkType.Ethernet) => new(bytes, linkType);
+    public static Packet Dissect(byte[] bytes, LinkType linkType = LinkType.Ethernet) => new(bytes, new CaptureInfo(null, null, linkType));
+
+    /// <summary>Dissects captured bytes, with what the capture knows of them (their link type among it). Never throws.</summary>
+    public static Packet Dissect(byte[] bytes, in CaptureInfo capture) => new(bytes, capture);
 
     /// <summary>The datagram an ICMP or ICMPv6 error quotes (<see cref="NetSock.Packets.Layers.IcmpLayer.Quoted"/>): a header cut short there is not malformed.</summary>
-    internal static Packet DissectQuote(byte[] bytes, LinkType linkType) => new(bytes, linkType) { _quotation = true };
+    internal static Packet DissectQuote(byte[] bytes, LinkType linkType) => new(bytes, new CaptureInfo(null, null, linkType)) { _quotation = true };
 
     /// <summary>A copy that owns its layers: the same bytes, dissected again when read, while nothing was changed.</summary>
-    internal Packet Copy() => _original is not null && !Changed() ? new(_original, LinkType) { _quotation = _quotation } : FromLayers(EnsureDecoded());
+    internal Packet Copy() => _original is not null && !Changed() ? new(_original, new CaptureInfo(null, null, LinkType)) { _quotation = _quotation } : FromLayers(EnsureDecoded());
 
     /// <summary>Grows with every change to a field of the packet's layers (0 while a dissected packet is not decoded).</summary>
     internal int ChangeCount => _layers?.Sum(l => l.ChangeCount) ?? 0;
@@ -69,7 +74,7 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
 
     public int Length => GetBytes().Length;
 
-    public LinkType LinkType { get; }
+    public LinkType LinkType => _capture.LinkType;
 
     /// <summary>True when the dissector could not decode all of the bytes; the rest is a Raw layer.</summary>
     public bool IsMalformed
@@ -83,43 +88,69 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
 
     public string? MalformedReason { get; private set; }
 
-    // Capture metadata, when the packet has it.
+    /// <summary>
+    /// What the capture knows of the packet, given when it was made. The properties below read it; their setters (for a
+    /// script stamping a crafted packet before Export-Pcap, as Scapy's pkt.time) replace one part of it.
+    /// </summary>
+    internal CaptureInfo Capture => _capture;
+
+    /// <summary>When the packet was seen, in local time (as tcpdump and Wireshark show it); exact to the 100 ns tick.</summary>
     public DateTimeOffset? Timestamp
     {
-        get => _timestamp ?? (_timestampNanoseconds is { } ns ? UnixTime.FromNanoseconds(ns) : null);
-        set => _timestamp = value;
+        get => _capture.TimestampNanoseconds is { } ns ? UnixTime.FromNanoseconds(ns).ToLocalTime() : null;
+        set => _capture = _capture with { TimestampNanoseconds = value is { } t ? UnixTime.ToNanoseconds(t) : null };
     }
-
-    private DateTimeOffset? _timestamp;
 
     /// <summary>The timestamp in nanoseconds since 1970-01-01 UTC, exact where the capture file had nanoseconds.</summary>
     public long? TimestampNanoseconds
     {
-        get => _timestampNanoseconds ?? (_timestamp is { } t ? UnixTime.ToNanoseconds(t) : null);
-        set => _timestampNanoseconds = value;
+        get => _capture.TimestampNanoseconds;
+        set => _capture = _capture with { TimestampNanoseconds = value };
     }
 
-    private long? _timestampNanoseconds;
-    public string? Interface { get; set; }
+    /// <summary>The interface it was captured on or sent from.</summary>
+    public string? Interface
+    {
+        get => _capture.Interface;
+        set => _capture = _capture with { Interface = value };
+    }
 
-    /// <summary>In or Out: whether the packet came in or went out, where the capture says so (libpcap's "any").</summary>
-    public PacketDirection? Direction { get; set; }
-
-    /// <summary>The full path of the capture file the packet was read from (Import-Pcap, Get-SniffedPacket -Path), or null.</summary>
-    public string? SourceFile { get; set; }
-    public int? OriginalLength { get; set; }
+    /// <summary>Its length on the wire (more than the bytes kept when the snap length cut it).</summary>
+    public int? OriginalLength
+    {
+        get => _capture.OriginalLength;
+        set => _capture = _capture with { OriginalLength = value };
+    }
 
     /// <summary>How many bytes of the packet were captured (its Length; less than OriginalLength when the snap length cut it).</summary>
     public int CapturedLength => Length;
 
     /// <summary>The packet's number in the capture it came from (1 for the first), as tcpdump -# and Wireshark's No. show it.</summary>
-    public long? Number { get; set; }
+    public long? Number
+    {
+        get => _capture.Number;
+        set => _capture = _capture with { Number = value };
+    }
+
+    /// <summary>The capture file it was read from.</summary>
+    public string? SourceFile
+    {
+        get => _capture.SourceFile;
+        set => _capture = _capture with { SourceFile = value };
+    }
+
+    /// <summary>Which way it went on its interface, when the capture says: In (received) or Out (sent).</summary>
+    public PacketDirection? Direction
+    {
+        get => _capture.Direction;
+        set => _capture = _capture with { Direction = value };
+    }
 
     /// <summary>A new packet with <paramref name="layers"/> (copied) on top of copies of this packet's layers.</summary>
     public Packet Stack(params Layer[] layers) => new(EnsureDecoded().Concat(layers).Select(l => l.Clone()).ToArray());
 
     /// <summary>The packet as it goes on the wire, dissected again: every auto field computed (Scapy's show2).</summary>
-    public Packet Rebuilt() => Dissect(GetBytes(), LinkType);
+    public Packet Rebuilt() => new(GetBytes(), _capture);
 
     public static Packet operator /(Packet lower, Packet upper) => lower.Stack(upper.EnsureDecoded().ToArray());
     public static Packet operator /(Packet lower, Layer upper) => lower.Stack(upper);
@@ -207,13 +238,6 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
             if (_layers[i].ChangeCount != _decodedVersions![i]) return true;
         return false;
     }
-}
-
-/// <summary>Whether a captured packet came in to the host or went out of it.</summary>
-public enum PacketDirection
-{
-    In,
-    Out,
 }
 
 /// <summary>A packet's layers; its text is their names ("Ethernet/IPv4/Tcp"), as a CSV column or a table cell shows it.</summary>

@@ -6,7 +6,9 @@ namespace NetSock.Commands;
 /// <summary>
 /// Bytes to a packet: a byte[] (also piped byte by byte, as PowerShell unrolls arrays) or a hex string: a plain hex
 /// stream (Wireshark's "Copy as Hex Stream"), bytes separated by spaces, colons or dashes, or tcpdump -xx lines; or a
-/// packet that was serialized (Import-Clixml, Start-Job, remoting), rebuilt from its bytes with its capture metadata.
+/// packet that was serialized (Import-Clixml, Start-Job, remoting), rebuilt from its bytes with its capture metadata; or
+/// a PacketDotNet Packet or SharpPcap RawCapture, from .NET code that uses those libraries (their bytes, link type, and a
+/// capture's timestamp and length).
 /// Layers decode when first read; malformed input is marked, never thrown.
 /// </summary>
 [Cmdlet(VerbsData.ConvertTo, "Packet")]
@@ -15,7 +17,7 @@ public sealed class ConvertToPacketCommand : NetSockCmdlet
 {
     private List<byte>? _loose;
 
-    /// <summary>A byte[] or a hex string (spaces, colons, dashes and a 0x prefix allowed).</summary>
+    /// <summary>A byte[], a hex string (spaces, colons, dashes and a 0x prefix allowed), a PacketDotNet Packet or a SharpPcap RawCapture.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [Alias("Bytes", "Hex", "Packet")]
     public object? InputObject { get; set; }
@@ -54,6 +56,9 @@ public sealed class ConvertToPacketCommand : NetSockCmdlet
             case byte[] bytes:
                 WriteObject(Packet.Dissect(bytes, LinkType));
                 break;
+            case not null when FromPacketDotNet(input) is { } converted:
+                WriteObject(converted);
+                break;
             case string hex:
                 try
                 {
@@ -66,8 +71,22 @@ public sealed class ConvertToPacketCommand : NetSockCmdlet
                 break;
             default:
                 WriteNetSockError(new NetSockException("PacketInputInvalid", NetSockErrorKind.InvalidArgument,
-                    $"ConvertTo-Packet takes a byte[], a hex string or a packet that was serialized (Import-Clixml, a job, remoting), not {input?.GetType().Name ?? "null"}.", input));
+                    $"ConvertTo-Packet takes a byte[], a hex string, a PacketDotNet Packet, a SharpPcap RawCapture or a packet that was serialized (Import-Clixml, a job, remoting), not {input?.GetType().Name ?? "null"}.", input));
                 break;
+        }
+    }
+
+    /// <summary>A PacketDotNet Packet or SharpPcap RawCapture (of NetSock's copy of those libraries or the script's own) as a packet; null for other input.</summary>
+    private Packet? FromPacketDotNet(object input)
+    {
+        try
+        {
+            return Packet.FromPacketDotNetOrCapture(input);
+        }
+        catch (NetSockException e)
+        {
+            WriteNetSockError(e);
+            return null;
         }
     }
 

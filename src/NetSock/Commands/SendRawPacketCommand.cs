@@ -183,11 +183,8 @@ public sealed class SendRawPacketCommand : BlockingCmdlet
             // What went on the wire: the packet, or its fragments (they share its number).
             foreach (var frame in prepared.Fragments ?? new[] { prepared })
             {
-                var sent = NetSock.Packets.Packet.Dissect(frame.Bytes, frame.Packet.LinkType);
-                sent.Timestamp = time;
-                sent.Interface = frame.Interface;
-                sent.Number = _sent;
-                WriteObject(sent);
+                WriteObject(NetSock.Packets.Packet.Dissect(frame.Bytes,
+                    new NetSock.Packets.CaptureInfo(NetSock.Packets.UnixTime.ToNanoseconds(time), frame.Interface, frame.Packet.LinkType, Number: _sent)));
             }
         }
         if (_replies is not null)
