@@ -47,6 +47,7 @@ public static class CaptureFiles
         public readonly Dictionary<LinkType, BpfProgram> Programs = new();
         public long Number;
         public NetSockException? Damage;
+        public readonly TcpStreamTracker Streams = new();
     }
 
     /// <summary>
@@ -69,6 +70,7 @@ public static class CaptureFiles
                 packet.OriginalLength = frame.OriginalLength;
                 packet.Interface = frame.Interface;
                 packet.Number = number;
+                state.Streams.Stamp(packet);
                 batch[n++] = packet;
             }
         }

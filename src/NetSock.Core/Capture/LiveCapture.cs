@@ -148,6 +148,8 @@ public sealed class LiveCapture : IDisposable
         return rc == 0 ? null : throw Failed(_device.LastError);
     }
 
+    private readonly TcpStreamTracker _streams = new();
+
     private Packet Captured(byte[] bytes, long seconds, long micro, uint length)
     {
         var packet = Packet.Dissect(bytes, _linkType);
@@ -155,6 +157,7 @@ public sealed class LiveCapture : IDisposable
         packet.Timestamp = UnixTime.FromNanoseconds(packet.TimestampNanoseconds.Value).ToOffset(LocalOffset);
         packet.OriginalLength = (int)Math.Min(length, int.MaxValue);
         packet.Interface = _name;
+        _streams.Stamp(packet);
         return packet;
     }
 

@@ -135,27 +135,67 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
     System.Dynamic.DynamicMetaObject System.Dynamic.IDynamicMetaObjectProvider.GetMetaObject(System.Linq.Expressions.Expression parameter) =>
         new DynamicMembersMeta(parameter, this);
 
-    /// <summary>Wireshark's Source column: the innermost IP source, else the link source (MAC), else empty.</summary>
+    /// <summary>Wireshark's Source column: the source of the IP header that carries the topmost protocol (not one quoted in an ICMP error), else the ARP sender, else the link source (MAC), else empty.</summary>
     public string Source => Endpoint(source: true);
 
     /// <summary>Wireshark's Destination column.</summary>
     public string Destination => Endpoint(source: false);
 
-    /// <summary>Wireshark's Protocol column: the innermost layer that is not payload (Raw/Padding).</summary>
-    public string Protocol => TopLayer?.Name ?? "";
+    /// <summary>
+    /// Wireshark's Protocol column, in its spelling: the topmost protocol of the packet (TCP, UDP, ICMP, ICMPv6, DNS,
+    /// ARP, DHCP, HTTP when a TCP segment starts with an HTTP request or status line). An ICMP error is ICMP, whatever it quotes.
+    /// </summary>
+    public string Protocol => Columns(static (layer, context) => layer.ColumnProtocol(context));
 
-    /// <summary>Wireshark's Info column, as tcpdump writes it: the innermost layer's summary (ports and flags, ICMP type, ARP question).</summary>
-    public string Info => TopLayer?.Summary ?? "";
+    /// <summary>
+    /// Wireshark's Info column, as tshark prints it: "41850 → 8000 [SYN] Seq=0 Win=65495 Len=0 MSS=65495 SACK_PERM WS=128",
+    /// "Standard query 0x1234 A example.test", "Destination unreachable (Port unreachable)", "Who has 198.18.0.2? Tell 198.18.0.1".
+    /// TCP sequence numbers are relative to the stream's first (absolute with <see cref="AbsoluteSequenceNumbers"/>), and
+    /// the window is scaled when the handshake was seen: both need the packets before, so they hold for packets read
+    /// from a capture (Get-SniffedPacket); a lone packet is a stream of its own, as tshark shows it.
+    /// </summary>
+    public string Info => Columns(static (layer, context) => layer.ColumnInfo(context));
+
+    /// <summary>Makes <see cref="Info"/> show TCP sequence and acknowledgment numbers as they are on the wire, not relative to the stream's first.</summary>
+    public bool AbsoluteSequenceNumbers { get; set; }
+
+    /// <summary>The packet's place in its TCP stream, stamped by a <see cref="TcpStreamTracker"/> as a capture is read.</summary>
+    internal TcpStreamMark? TcpMark { get; set; }
 
     /// <summary>The bytes in hex (lower case, no separators), for text formats such as CSV and JSON.</summary>
     public string Hex => Convert.ToHexString(GetBytes()).ToLowerInvariant();
 
-    private Layer? TopLayer => EnsureDecoded().LastOrDefault(l => l is not NetSock.Packets.Layers.BytesLayer);
+    /// <summary>
+    /// The place of the topmost protocol: an ICMP error (whatever it quotes), an IPv4 fragment (whatever the first one
+    /// carries, as Wireshark, which reassembles before it decodes), else the last layer that is not payload
+    /// (Raw, Padding); -1 for a packet of payload only.
+    /// </summary>
+    private int TopIndex
+    {
+        get
+        {
+            var layers = EnsureDecoded();
+            int top = -1;
+            for (int i = 0; i < layers.Length; i++)
+            {
+                if (layers[i] is NetSock.Packets.Layers.BytesLayer) continue;
+                top = i;
+                if (layers[i].QuotesOffender || layers[i] is NetSock.Packets.Layers.IPv4 { Flags: var f, FragmentOffset: var o } && (o != 0 || f.HasFlag(NetSock.Packets.Layers.IPv4Flags.MF))) break;
+            }
+            return top;
+        }
+    }
+
+    private string Columns(Func<Layer, ColumnContext, string> column)
+    {
+        int top = TopIndex;
+        return top < 0 ? "" : column(EnsureDecoded()[top], new ColumnContext(this, EnsureDecoded(), top));
+    }
 
     private string Endpoint(bool source)
     {
         var layers = EnsureDecoded();
-        for (int i = layers.Length - 1; i >= 0; i--)
+        for (int i = TopIndex; i >= 0; i--)
         {
             switch (layers[i])
             {
@@ -169,8 +209,19 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
         return (source ? ether?.Source : ether?.Destination)?.ToString() ?? "";
     }
 
-    /// <summary>One line like tcpdump's: the layers' summaries.</summary>
-    public string Summary => string.Join(" / ", EnsureDecoded().Select(l => l.Summary));
+    /// <summary>
+    /// One line like tcpdump's: the layers' summaries, without the link layer (tcpdump shows it only with -e) unless the
+    /// packet has nothing above it.
+    /// </summary>
+    public string Summary
+    {
+        get
+        {
+            var layers = EnsureDecoded();
+            var shown = layers.SkipWhile(l => l.IsLinkHeader).ToArray();
+            return string.Join(" / ", (shown.Length > 0 ? shown : layers).Select(l => l.Summary));
+        }
+    }
 
     public override string ToString() => Summary;
 
