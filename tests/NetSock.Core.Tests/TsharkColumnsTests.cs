@@ -159,9 +159,8 @@ public sealed class TsharkColumnsTests
     public void AbsoluteSequenceNumbersShowTheWireNumbersAndKeepTheScaledWindow()
     {
         var packets = Capture().Take(3).Select(c => Packet.Dissect(c.Packet.GetBytes(), LinkType.Ethernet)).ToList();
-        var tracker = new TcpStreamTracker();
+        var tracker = new TcpStreamTracker(absoluteSequenceNumbers: true);
         packets.ForEach(tracker.Stamp);
-        packets.ForEach(p => p.AbsoluteSequenceNumbers = true);
         Assert.Equal("41850 → 8000 [SYN] Seq=1000 Win=65495 Len=0 MSS=65495 SACK_PERM TSval=1000 TSecr=0 WS=128", packets[0].Info);
         Assert.Equal("41850 → 8000 [ACK] Seq=1001 Ack=5001 Win=65536 Len=0 TSval=1001 TSecr=2000", packets[2].Info);
     }
@@ -211,6 +210,8 @@ public sealed class TsharkColumnsTests
                     writer.Write(packet.GetBytes(), 1_700_000_000_000_000_000, packet.GetBytes().Length);
             var read = CaptureFiles.Read(path, null).ToList();
             Assert.Equal("41850 → 8000 [ACK] Seq=1 Ack=1 Win=65536 Len=0 TSval=1001 TSecr=2000", read[2].Info);
+            var absolute = CaptureFiles.Read(path, null, absoluteSequenceNumbers: true).ToList();
+            Assert.Equal("41850 → 8000 [ACK] Seq=1001 Ack=5001 Win=65536 Len=0 TSval=1001 TSecr=2000", absolute[2].Info);
         }
         finally
         {

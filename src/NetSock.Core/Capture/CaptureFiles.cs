@@ -11,18 +11,20 @@ public static class CaptureFiles
     /// interface and original length; <paramref name="filter"/> is BPF as tcpdump takes it. A damaged file yields every
     /// good packet before the damage, then throws CaptureFileCorrupt naming the offset.
     /// </summary>
-    public static IEnumerable<Packet> Read(string path, string? filter) => ReadBatches(path, filter).SelectMany(b => b);
+    public static IEnumerable<Packet> Read(string path, string? filter, bool absoluteSequenceNumbers = false) =>
+        ReadBatches(path, filter, absoluteSequenceNumbers: absoluteSequenceNumbers).SelectMany(b => b);
 
     /// <summary>
     /// The packets of a file as <see cref="Read"/> gives them, in arrays of at most <paramref name="batchSize"/> (a new
     /// array each time): what Get-SniffedPacket writes to the pipeline. A damaged file's error comes after a batch
     /// holding the good packets before the damage.
     /// </summary>
-    public static IEnumerable<Packet[]> ReadBatches(string path, string? filter, int batchSize = 64)
+    /// <param name="absoluteSequenceNumbers">TCP sequence numbers in Info as they are on the wire, not relative to each stream's first.</param>
+    public static IEnumerable<Packet[]> ReadBatches(string path, string? filter, int batchSize = 64, bool absoluteSequenceNumbers = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         using var reader = CaptureFileReader.Open(path);
-        var state = new BatchState(reader, filter);
+        var state = new BatchState(reader, filter, new TcpStreamTracker(absoluteSequenceNumbers));
         try
         {
             while (true)
@@ -40,14 +42,14 @@ public static class CaptureFiles
         }
     }
 
-    private sealed class BatchState(CaptureFileReader reader, string? filter)
+    private sealed class BatchState(CaptureFileReader reader, string? filter, TcpStreamTracker streams)
     {
         public readonly CaptureFileReader Reader = reader;
         public readonly string? Filter = filter;
         public readonly Dictionary<LinkType, BpfProgram> Programs = new();
         public long Number;
         public NetSockException? Damage;
-        public readonly TcpStreamTracker Streams = new();
+        public readonly TcpStreamTracker Streams = streams;
     }
 
     /// <summary>

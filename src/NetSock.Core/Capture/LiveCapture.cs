@@ -36,9 +36,10 @@ public sealed class LiveCapture : IDisposable
     /// Opens <paramref name="interfaceName"/>, compiles <paramref name="filter"/> (BPF) and starts capturing.
     /// <paramref name="immediate"/> delivers each packet at once (send-and-receive); <paramref name="incomingOnly"/> keeps
     /// the packets this host sends out of the capture (PACKET_IGNORE_OUTGOING), as loopback always does.
+    /// <paramref name="absoluteSequenceNumbers"/> stamps TCP segments so that Info shows their sequence numbers as on the wire.
     /// </summary>
     public static LiveCapture Start(string interfaceName, string? filter, int snapLength = 262144, bool promiscuous = false,
-        int bufferSize = 64 * 1024 * 1024, bool immediate = false, bool incomingOnly = false)
+        int bufferSize = 64 * 1024 * 1024, bool immediate = false, bool incomingOnly = false, bool absoluteSequenceNumbers = false)
     {
         LibPcapLiveDevice device;
         try
@@ -51,7 +52,7 @@ public sealed class LiveCapture : IDisposable
         {
             throw CaptureLibrary.Missing(e);
         }
-        var capture = new LiveCapture(device, interfaceName);
+        var capture = new LiveCapture(device, interfaceName) { _streams = new TcpStreamTracker(absoluteSequenceNumbers) };
         try
         {
             device.Open(new DeviceConfiguration
@@ -148,7 +149,8 @@ public sealed class LiveCapture : IDisposable
         return rc == 0 ? null : throw Failed(_device.LastError);
     }
 
-    private readonly TcpStreamTracker _streams = new();
+    /// <summary>Follows the TCP streams of the capture, for Info's relative sequence numbers and scaled windows.</summary>
+    private TcpStreamTracker _streams = new();
 
     private Packet Captured(byte[] bytes, long seconds, long micro, uint length)
     {

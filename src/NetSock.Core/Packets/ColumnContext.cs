@@ -47,9 +47,6 @@ public sealed class ColumnContext
     /// <summary>Where the packet stands in its TCP stream, when it was read with the others of its capture; null for a lone packet.</summary>
     internal TcpStreamMark? Stream => Packet.TcpMark;
 
-    /// <summary>Whether Info shows sequence numbers as they are on the wire (<see cref="Packet.AbsoluteSequenceNumbers"/>).</summary>
-    internal bool Absolute => Packet.AbsoluteSequenceNumbers;
-
     /// <summary>A MAC address as Wireshark writes it without name resolution: 02:00:00:00:00:01.</summary>
     public static string Mac(MacAddress mac) =>
         string.Join(":", Enumerable.Range(0, 6).Select(i => ((byte)(mac.Value >> (40 - 8 * i))).ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));

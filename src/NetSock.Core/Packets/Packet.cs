@@ -150,14 +150,12 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
     /// <summary>
     /// Wireshark's Info column, as tshark prints it: "41850 → 8000 [SYN] Seq=0 Win=65495 Len=0 MSS=65495 SACK_PERM WS=128",
     /// "Standard query 0x1234 A example.test", "Destination unreachable (Port unreachable)", "Who has 198.18.0.2? Tell 198.18.0.1".
-    /// TCP sequence numbers are relative to the stream's first (absolute with <see cref="AbsoluteSequenceNumbers"/>), and
-    /// the window is scaled when the handshake was seen: both need the packets before, so they hold for packets read
-    /// from a capture (Get-SniffedPacket); a lone packet is a stream of its own, as tshark shows it.
+    /// TCP sequence numbers are relative to the stream's first (absolute when the capture was read with
+    /// Get-SniffedPacket -AbsoluteSequenceNumbers), and the window is scaled when the handshake was seen: both need the
+    /// packets before, so they hold for packets read from a capture (Get-SniffedPacket); a lone packet is a stream of
+    /// its own, as tshark shows it.
     /// </summary>
     public string Info => Columns(static (layer, context) => layer.ColumnInfo(context));
-
-    /// <summary>Makes <see cref="Info"/> show TCP sequence and acknowledgment numbers as they are on the wire, not relative to the stream's first.</summary>
-    public bool AbsoluteSequenceNumbers { get; set; }
 
     /// <summary>The packet's place in its TCP stream, stamped by a <see cref="TcpStreamTracker"/> as a capture is read.</summary>
     internal TcpStreamMark? TcpMark { get; set; }
@@ -209,19 +207,8 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
         return (source ? ether?.Source : ether?.Destination)?.ToString() ?? "";
     }
 
-    /// <summary>
-    /// One line like tcpdump's: the layers' summaries, without the link layer (tcpdump shows it only with -e) unless the
-    /// packet has nothing above it.
-    /// </summary>
-    public string Summary
-    {
-        get
-        {
-            var layers = EnsureDecoded();
-            var shown = layers.SkipWhile(l => l.IsLinkHeader).ToArray();
-            return string.Join(" / ", (shown.Length > 0 ? shown : layers).Select(l => l.Summary));
-        }
-    }
+    /// <summary>One line like Scapy's summary(): the layers' summaries, the link layer's too.</summary>
+    public string Summary => string.Join(" / ", EnsureDecoded().Select(l => l.Summary));
 
     public override string ToString() => Summary;
 

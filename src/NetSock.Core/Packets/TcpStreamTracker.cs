@@ -24,6 +24,11 @@ public sealed class TcpStreamTracker
     public const int MaxStreams = 65536;
 
     private readonly Dictionary<StreamKey, StreamState> _streams = new();
+    private readonly bool _absolute;
+
+    /// <param name="absoluteSequenceNumbers">Stamps sequence numbers to be shown as they are on the wire (tshark's
+    /// tcp.relative_sequence_numbers:FALSE); the window is still scaled.</param>
+    public TcpStreamTracker(bool absoluteSequenceNumbers = false) => _absolute = absoluteSequenceNumbers;
 
     /// <summary>Stamps <paramref name="packet"/> with its place in its stream, when it is a TCP segment (not one quoted in an ICMP error).</summary>
     public void Stamp(Packet packet)
@@ -41,7 +46,8 @@ public sealed class TcpStreamTracker
             if (_streams.Count >= MaxStreams) _streams.Clear();
             _streams.Add(key, state = new StreamState());
         }
-        packet.TcpMark = state.Next(forward ? 0 : 1, t);
+        var mark = state.Next(forward ? 0 : 1, t);
+        packet.TcpMark = _absolute ? mark with { SequenceBase = 0, AcknowledgmentBase = 0 } : mark;
     }
 
     /// <summary>Finds the IP and TCP headers of an unfragmented (or first-fragment) TCP segment; false for anything else.</summary>

@@ -59,6 +59,13 @@ public sealed class GetSniffedPacketCommand : NetSockCmdlet
     [ValidateRange(65536, int.MaxValue)]
     public int BufferSize { get; set; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// Shows TCP sequence and acknowledgment numbers in Info as they are on the wire, not relative to each stream's
+    /// first (tshark -o tcp.relative_sequence_numbers:FALSE).
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AbsoluteSequenceNumbers { get; set; }
+
     /// <summary>Emits a statistics object (received, dropped by the kernel and the interface, delivered) after the packets.</summary>
     [Parameter]
     public SwitchParameter Statistics { get; set; }
@@ -73,7 +80,7 @@ public sealed class GetSniffedPacketCommand : NetSockCmdlet
         try
         {
             string name = Interface ?? CaptureInterface.Default(CaptureInterface.List()).Name;
-            _capture = LiveCapture.Start(name, Filter, SnapLength, Promiscuous, BufferSize);
+            _capture = LiveCapture.Start(name, Filter, SnapLength, Promiscuous, BufferSize, absoluteSequenceNumbers: AbsoluteSequenceNumbers);
             WriteVerbose($"Capturing on {name}{(Filter is null ? "" : $" with filter '{Filter}'")}.");
             long deadline = Timeout > 0 ? Environment.TickCount64 + (long)(Timeout * 1000) : long.MaxValue;
             long number = 0;
@@ -122,7 +129,7 @@ public sealed class GetSniffedPacketCommand : NetSockCmdlet
                 // packets still stream; the good packets before damage come out before the error about the file.
                 try
                 {
-                    foreach (var batch in CaptureFiles.ReadBatches(file, Filter, 64))
+                    foreach (var batch in CaptureFiles.ReadBatches(file, Filter, 64, AbsoluteSequenceNumbers))
                     {
                         long left = Count > 0 ? Count - _emitted : long.MaxValue;
                         var part = batch.Length <= left ? batch : batch[..(int)left];

@@ -126,7 +126,7 @@ public sealed class Tcp : Layer
 
     /// <summary>
     /// As tshark writes it: "41850 → 8000 [SYN] Seq=0 Win=65495 Len=0 MSS=65495 SACK_PERM WS=128", sequence numbers
-    /// relative to the stream's first (Seq=0 for a SYN, 1 for the first byte; absolute when the packet asks), the
+    /// relative to the stream's first (Seq=0 for a SYN, 1 for the first byte; absolute when the capture was read so), the
     /// window scaled when the handshake was seen, Urg= with URG, the options MSS, SACK_PERM, TSval/TSecr, WS (the
     /// multiplier) and SACK blocks (SLE/SRE); or the HTTP request or status line a segment starts with. tshark's
     /// analysis notes ("[TCP Retransmission]") are not made.
@@ -135,8 +135,7 @@ public sealed class Tcp : Layer
     {
         if (HttpLine(context) is { } line) return line;
         bool syn = _flags.HasFlag(TcpFlags.Syn);
-        var (seqBase, ackBase, shift) = context.Absolute ? (0u, 0u, context.Stream?.WindowShift ?? 0)
-            : context.Stream is { } mark ? (mark.SequenceBase, mark.AcknowledgmentBase, mark.WindowShift)
+        var (seqBase, ackBase, shift) = context.Stream is { } mark ? (mark.SequenceBase, mark.AcknowledgmentBase, mark.WindowShift)
             : (syn ? _seq : _seq - 1, _ack - 1, (byte)0);
         var text = new System.Text.StringBuilder(96);
         text.Append(_sport).Append(" → ").Append(_dport).Append(" [").Append(WiresharkFlags()).Append("] Seq=").Append(_seq - seqBase);
