@@ -19,7 +19,7 @@ public sealed class TsharkFactAttribute : FactAttribute
 /// Wireshark's Protocol and Info columns: one pcap written with NetSock's layers (a TCP handshake with options, an HTTP
 /// request and its acknowledgment, a DNS query and answer, an ICMP port unreachable, an ARP request and reply, and a
 /// few more), read by NetSock's capture reader and by tshark (its _ws.col.Protocol and _ws.col.Info), compared packet
-/// by packet. The one deliberate difference: tshark ends an HTTP line with a space (the CRLF it stopped at), NetSock
+/// by packet, with Source and Destination (tshark -n: MAC addresses unnamed). The one deliberate difference: tshark ends an HTTP line with a space (the CRLF it stopped at), NetSock
 /// does not. Not made by NetSock, so not in the file: tshark's analysis notes ("[TCP Retransmission]") and an echo
 /// reply's "(request in N)".
 /// </summary>
@@ -81,7 +81,7 @@ public sealed class TsharkColumnsTests
     }
 
     [TsharkFact]
-    public void ProtocolAndInfoAreTsharks()
+    public void ColumnsAreTsharks()
     {
         var capture = Capture();
         string path = Path.Combine(Path.GetTempPath(), $"netsock-columns-{Guid.NewGuid():N}.pcap");
@@ -96,7 +96,7 @@ public sealed class TsharkColumnsTests
                     writer.Write(bytes, ns += 1000, bytes.Length);
                 }
             }
-            var (code, stdout, stderr) = Tshark.Run(Tshark.Path, new[] { "-r", path, "-T", "fields", "-e", "_ws.col.Protocol", "-e", "_ws.col.Info" });
+            var (code, stdout, stderr) = Tshark.Run(Tshark.Path, new[] { "-r", path, "-T", "fields", "-n", "-e", "_ws.col.Source", "-e", "_ws.col.Destination", "-e", "_ws.col.Protocol", "-e", "_ws.col.Info" });
             Assert.True(code == 0, $"tshark failed ({code}): {Tshark.Tail(stderr)}");
             var theirs = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToList();
             var ours = CaptureFiles.Read(path, null).ToList();
@@ -104,7 +104,9 @@ public sealed class TsharkColumnsTests
             Assert.Equal(capture.Count, ours.Count);
             for (int i = 0; i < capture.Count; i++)
             {
-                string kind = capture[i].Kind, protocol = theirs[i][0], info = theirs[i][1];
+                string kind = capture[i].Kind, protocol = theirs[i][2], info = theirs[i][3];
+                Assert.True(theirs[i][0] == ours[i].Source, $"{kind}: Source is '{ours[i].Source}', tshark's '{theirs[i][0]}'");
+                Assert.True(theirs[i][1] == ours[i].Destination, $"{kind}: Destination is '{ours[i].Destination}', tshark's '{theirs[i][1]}'");
                 if (protocol == "HTTP") info = info.TrimEnd();      // tshark: "GET /index.html HTTP/1.1 " (the CRLF as a space)
                 Assert.True(protocol == ours[i].Protocol, $"{kind}: Protocol is '{ours[i].Protocol}', tshark's '{protocol}'");
                 Assert.True(info == ours[i].Info, $"{kind}: Info is\n  '{ours[i].Info}', tshark's\n  '{info}'");

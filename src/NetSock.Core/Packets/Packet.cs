@@ -135,7 +135,10 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
     System.Dynamic.DynamicMetaObject System.Dynamic.IDynamicMetaObjectProvider.GetMetaObject(System.Linq.Expressions.Expression parameter) =>
         new DynamicMembersMeta(parameter, this);
 
-    /// <summary>Wireshark's Source column: the source of the IP header that carries the topmost protocol (not one quoted in an ICMP error), else the ARP sender, else the link source (MAC), else empty.</summary>
+    /// <summary>
+    /// Wireshark's Source column: the source of the IP header that carries the topmost protocol (not one quoted in an
+    /// ICMP error), else the link source (the MAC, for ARP too, as tshark -n writes it), else empty.
+    /// </summary>
     public string Source => Endpoint(source: true);
 
     /// <summary>Wireshark's Destination column.</summary>
@@ -194,17 +197,12 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
     {
         var layers = EnsureDecoded();
         for (int i = TopIndex; i >= 0; i--)
-        {
-            switch (layers[i])
-            {
-                case NetSock.Packets.Layers.IPLayer ip:
-                    return (source ? ip.EffectiveSource : ip.EffectiveDestination).ToString();
-                case NetSock.Packets.Layers.Arp arp:
-                    return (source ? arp.SenderProtocolAddress : arp.TargetProtocolAddress)?.ToString() ?? "";
-            }
-        }
+            if (layers[i] is NetSock.Packets.Layers.IPLayer ip)
+                return (source ? ip.EffectiveSource : ip.EffectiveDestination).ToString();
         var ether = layers.OfType<NetSock.Packets.Layers.Ethernet>().FirstOrDefault();
-        return (source ? ether?.Source : ether?.Destination)?.ToString() ?? "";
+        if (ether is not null) return (source ? ether.Source : ether.Destination) is { } mac ? ColumnContext.Mac(mac) : "";
+        var arp = layers.OfType<NetSock.Packets.Layers.Arp>().FirstOrDefault();
+        return (source ? arp?.SenderProtocolAddress : arp?.TargetProtocolAddress)?.ToString() ?? "";
     }
 
     /// <summary>One line like Scapy's summary(): the layers' summaries, the link layer's too.</summary>
