@@ -1,6 +1,7 @@
-# The default views of NetSock.Format.ps1xml, as Format-Table / Format-List print them: packets as Wireshark's packet list,
+# The default views of NetSock.Format.ps1xml, as Format-Table / Format-List print them: packets as Wireshark's packet list
+# (column widths from the data, Info as tshark prints it, checked beside tshark on a connection captured on lo),
 # Send-RawPacket -Receive pairs with their round-trip times, sockets, datagrams and capture interfaces. Every address is
-# loopback; files go under the temp folder with GUID names. Send-RawPacket needs root: that test is tagged Root.
+# loopback; files go under the temp folder with GUID names. Send-RawPacket and capture need root: those tests are tagged Root.
 
 BeforeDiscovery {
     $NoRoot = -not ($IsLinux -and (& id -u) -eq '0')
@@ -8,6 +9,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module $env:NETSOCK_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:Rendering = $PSStyle.OutputRendering
     $PSStyle.OutputRendering = 'PlainText'
 
@@ -123,6 +125,49 @@ Describe 'NetSock views' {
             $lines[2] | Should -Match "\s2001:db8::1234:5678:9abc:def0\s+2001:db8::1234:5678:9abc:def1\s+TCP\s+\d+\s+$([regex]::Escape($Syn))$"
             $lines = @(($Ipv6Packets | Out-String -Width 120) -split '\r?\n' | Where-Object { $_.Trim() })
             $lines[2] | Should -Match '\s2001:db8::1234:5678:9abc:def0\s+2001:db8::1234:5678:9abc:def1\s+TCP\s'
+        }
+    }
+
+    Context 'a TCP connection captured on lo, beside tshark' {
+        It 'has tshark''s Protocol and Info for every packet: relative sequence numbers, the scaled window, the HTTP lines' -Tag 'Root' -Skip:$NoRoot {
+            $reason = Install-TestTool -Command tshark -Package tshark
+            if ($reason) { Set-ItResult -Skipped -Because $reason; return }
+            $server = Start-TcpListener -LocalAddress 127.0.0.1 -Port 0
+            $port = $server.LocalEndPoint.Port
+            $path = Get-TempPath '.pcap'
+            try {
+                $job = Start-ThreadJob -ArgumentList $env:NETSOCK_MODULE, $port -ScriptBlock {
+                    param($module, $port)
+                    Import-Module $module
+                    @(Get-SniffedPacket lo -Filter "tcp port $port" -Timeout 4)
+                }
+                Start-Sleep -Milliseconds 1500      # the capture is open before the handshake
+                $client = Connect-TcpEndpoint 127.0.0.1 $port
+                Send-SocketData $client "GET / HTTP/1.1`r`nHost: x`r`n`r`n" -NoNewline
+                $conn = Receive-TcpConnection $server
+                $null = Receive-SocketData $conn -MaximumBytes 100
+                Send-SocketData $conn "HTTP/1.1 200 OK`r`nContent-Length: 0`r`n`r`n" -NoNewline
+                Start-Sleep -Milliseconds 200
+                $client, $conn | Close-NetSocket
+                $captured = @($job | Wait-Job | Receive-Job)
+                $job | Remove-Job
+                $captured | Export-Pcap $path
+                $theirs = @(& tshark -r $path -T fields -e _ws.col.Protocol -e _ws.col.Info 2>$null)
+            }
+            finally {
+                $server | Close-NetSocket
+                Remove-Item $path -ErrorAction Ignore
+            }
+            $captured.Count | Should -BeGreaterOrEqual 7 -Because 'the handshake, the request, its ACK, the response, its ACK'
+            $theirs.Count | Should -Be $captured.Count
+            $captured[0].Info | Should -Match '^\d+ → \d+ \[SYN\] Seq=0 Win=\d+ Len=0 MSS=\d+ SACK_PERM TSval=\d+ TSecr=0 WS=\d+$'
+            $captured[2].Info | Should -Match '^\d+ → \d+ \[ACK\] Seq=1 Ack=1 Win=\d+ '
+            @($captured | Where-Object Protocol -EQ 'HTTP').Info | Should -Be @('GET / HTTP/1.1', 'HTTP/1.1 200 OK')
+            for ($i = 0; $i -lt $captured.Count; $i++) {
+                $protocol, $info = $theirs[$i] -split "`t", 2
+                # tshark ends an HTTP line with a space (for the CRLF); NetSock does not.
+                "$($captured[$i].Protocol)`t$($captured[$i].Info)" | Should -BeExactly "$protocol`t$($info.TrimEnd())" -Because "packet $($i + 1)"
+            }
         }
     }
 
