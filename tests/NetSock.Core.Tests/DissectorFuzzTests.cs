@@ -195,7 +195,7 @@ public sealed class DissectorFuzzTests
         _ = packet.IsMalformed;
         _ = packet.MalformedReason;
         _ = packet.Summary;
-        new TcpStreamTracker().Stamp(packet);     // reads the IP and TCP headers from the bytes: must not throw either
+        new ConversationTracker().Stamp(packet);     // reads the IP and TCP headers from the bytes: must not throw either
         _ = (packet.Protocol, packet.Info, packet.Source, packet.Destination);
         _ = packet.ToString();
         _ = packet.GetBytes();

@@ -20,8 +20,7 @@ public sealed class TsharkFactAttribute : FactAttribute
 /// request and its acknowledgment, a DNS query and answer, an ICMP port unreachable, an ARP request and reply, and a
 /// few more), read by NetSock's capture reader and by tshark (its _ws.col.Protocol and _ws.col.Info), compared packet
 /// by packet, with Source and Destination (tshark -n: MAC addresses unnamed). The one deliberate difference: tshark ends an HTTP line with a space (the CRLF it stopped at), NetSock
-/// does not. Not made by NetSock, so not in the file: tshark's analysis notes ("[TCP Retransmission]") and an echo
-/// reply's "(request in N)".
+/// does not. Not made by NetSock, so not in the file: tshark's analysis notes ("[TCP Retransmission]").
 /// </summary>
 public sealed class TsharkColumnsTests
 {
@@ -77,6 +76,10 @@ public sealed class TsharkColumnsTests
             ("ICMPv6 neighbor solicitation", Packet.FromLayers(new Layer[] { new Ethernet { Source = ClientMac, Destination = ServerMac },
                 new IPv6 { Source = IPAddress.Parse("2001:db8::1"), Destination = IPAddress.Parse("2001:db8::2"), HopLimit = 255 },
                 new IcmpV6 { Type = 135, Target = IPAddress.Parse("2001:db8::2") }, new Raw { Load = Convert.FromHexString("0101020000000001") } })),
+            ("ICMP echo reply", Make(ToClient(), new Icmp { Type = 0, Id = 1, Seq = 1 }, new Raw { Load = "abcd"u8.ToArray() })),
+            ("ICMPv6 echo reply", Packet.FromLayers(new Layer[] { new Ethernet { Source = ServerMac, Destination = ClientMac },
+                new IPv6 { Source = IPAddress.Parse("2001:db8::2"), Destination = IPAddress.Parse("2001:db8::1") }, new IcmpV6 { Type = 129, Id = 1, Seq = 1 } })),
+            ("ICMP echo reply again", Make(ToClient(), new Icmp { Type = 0, Id = 1, Seq = 1 }, new Raw { Load = "abcd"u8.ToArray() })),
         };
     }
 
@@ -123,7 +126,7 @@ public sealed class TsharkColumnsTests
     public void InfoOfTheCaptureReadInOrder()
     {
         var capture = Capture();
-        var tracker = new TcpStreamTracker();
+        var tracker = new ConversationTracker();
         var packets = capture.Select(c => Packet.Dissect(c.Packet.GetBytes(), LinkType.Ethernet)).ToList();
         packets.ForEach(tracker.Stamp);
         var info = packets.Select(p => $"{p.Protocol}\t{p.Info}").ToList();
@@ -146,6 +149,9 @@ public sealed class TsharkColumnsTests
         Assert.Equal("DHCP\tDHCP Discover - Transaction ID 0x1234", info[16]);
         Assert.Equal("ICMPv6\tEcho (ping) request id=0x0001, seq=1, hop limit=64", info[17]);
         Assert.Equal("ICMPv6\tNeighbor Solicitation for 2001:db8::2 from 02:00:00:00:00:01", info[18]);
+        Assert.Equal("ICMP\tEcho (ping) reply    id=0x0001, seq=1/256, ttl=64 (request in 13)", info[19]);
+        Assert.Equal("ICMPv6\tEcho (ping) reply id=0x0001, seq=1, hop limit=64 (request in 18)", info[20]);
+        Assert.Equal("ICMP\tEcho (ping) reply    id=0x0001, seq=1/256, ttl=64", info[21]);      // a request is answered once
     }
 
     [Fact]
@@ -161,7 +167,7 @@ public sealed class TsharkColumnsTests
     public void AbsoluteSequenceNumbersShowTheWireNumbersAndKeepTheScaledWindow()
     {
         var packets = Capture().Take(3).Select(c => Packet.Dissect(c.Packet.GetBytes(), LinkType.Ethernet)).ToList();
-        var tracker = new TcpStreamTracker(absoluteSequenceNumbers: true);
+        var tracker = new ConversationTracker(absoluteSequenceNumbers: true);
         packets.ForEach(tracker.Stamp);
         Assert.Equal("41850 → 8000 [SYN] Seq=1000 Win=65495 Len=0 MSS=65495 SACK_PERM TSval=1000 TSecr=0 WS=128", packets[0].Info);
         Assert.Equal("41850 → 8000 [ACK] Seq=1001 Ack=5001 Win=65536 Len=0 TSval=1001 TSecr=2000", packets[2].Info);
@@ -181,7 +187,7 @@ public sealed class TsharkColumnsTests
     public void WithoutTheHandshakeTheWindowIsNotScaled()
     {
         var packets = Capture().Skip(2).Take(1).Select(c => Packet.Dissect(c.Packet.GetBytes(), LinkType.Ethernet)).ToList();
-        var tracker = new TcpStreamTracker();
+        var tracker = new ConversationTracker();
         packets.ForEach(tracker.Stamp);
         Assert.Equal("41850 → 8000 [ACK] Seq=1 Ack=1 Win=512 Len=0 TSval=1001 TSecr=2000", packets[0].Info);
     }
@@ -189,7 +195,7 @@ public sealed class TsharkColumnsTests
     [Fact]
     public void ANewSynOnTheSamePortsStartsTheStreamAgain()
     {
-        var tracker = new TcpStreamTracker();
+        var tracker = new ConversationTracker();
         var first = Packet.Dissect(Make(ToServer(), Segment(41850, 8000, "S", 1000, 0, 100)).GetBytes(), LinkType.Ethernet);
         var data = Packet.Dissect(Make(ToServer(), Segment(41850, 8000, "A", 1001, 1, 100)).GetBytes(), LinkType.Ethernet);
         var again = Packet.Dissect(Make(ToServer(), Segment(41850, 8000, "S", 90000, 0, 100)).GetBytes(), LinkType.Ethernet);

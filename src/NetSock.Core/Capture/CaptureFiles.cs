@@ -24,7 +24,7 @@ public static class CaptureFiles
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         using var reader = CaptureFileReader.Open(path);
-        var state = new BatchState(reader, filter, new TcpStreamTracker(absoluteSequenceNumbers));
+        var state = new BatchState(reader, filter, new ConversationTracker(absoluteSequenceNumbers));
         try
         {
             while (true)
@@ -42,14 +42,14 @@ public static class CaptureFiles
         }
     }
 
-    private sealed class BatchState(CaptureFileReader reader, string? filter, TcpStreamTracker streams)
+    private sealed class BatchState(CaptureFileReader reader, string? filter, ConversationTracker streams)
     {
         public readonly CaptureFileReader Reader = reader;
         public readonly string? Filter = filter;
         public readonly Dictionary<LinkType, BpfProgram> Programs = new();
         public long Number;
         public NetSockException? Damage;
-        public readonly TcpStreamTracker Streams = streams;
+        public readonly ConversationTracker Streams = streams;
     }
 
     /// <summary>

@@ -36,10 +36,11 @@ public sealed class LiveCapture : IDisposable
     /// Opens <paramref name="interfaceName"/>, compiles <paramref name="filter"/> (BPF) and starts capturing.
     /// <paramref name="immediate"/> delivers each packet at once (send-and-receive); <paramref name="incomingOnly"/> keeps
     /// the packets this host sends out of the capture (PACKET_IGNORE_OUTGOING), as loopback always does.
-    /// <paramref name="absoluteSequenceNumbers"/> stamps TCP segments so that Info shows their sequence numbers as on the wire.
+    /// <paramref name="conversations"/>, when given, stamps each packet with its place in its TCP stream or echo exchange
+    /// (Info's relative sequence numbers, scaled window, "request in N"), counting the packets from 1 as they are taken.
     /// </summary>
     public static LiveCapture Start(string interfaceName, string? filter, int snapLength = 262144, bool promiscuous = false,
-        int bufferSize = 64 * 1024 * 1024, bool immediate = false, bool incomingOnly = false, bool absoluteSequenceNumbers = false)
+        int bufferSize = 64 * 1024 * 1024, bool immediate = false, bool incomingOnly = false, ConversationTracker? conversations = null)
     {
         LibPcapLiveDevice device;
         try
@@ -52,7 +53,7 @@ public sealed class LiveCapture : IDisposable
         {
             throw CaptureLibrary.Missing(e);
         }
-        var capture = new LiveCapture(device, interfaceName) { _streams = new TcpStreamTracker(absoluteSequenceNumbers) };
+        var capture = new LiveCapture(device, interfaceName) { _conversations = conversations };
         try
         {
             device.Open(new DeviceConfiguration
@@ -149,8 +150,8 @@ public sealed class LiveCapture : IDisposable
         return rc == 0 ? null : throw Failed(_device.LastError);
     }
 
-    /// <summary>Follows the TCP streams of the capture, for Info's relative sequence numbers and scaled windows.</summary>
-    private TcpStreamTracker _streams = new();
+    /// <summary>Follows the conversations of the capture for Info, when asked (Get-SniffedPacket; not send-and-receive, whose answers stand alone).</summary>
+    private ConversationTracker? _conversations;
 
     private Packet Captured(byte[] bytes, long seconds, long micro, uint length)
     {
@@ -159,7 +160,7 @@ public sealed class LiveCapture : IDisposable
         packet.Timestamp = UnixTime.FromNanoseconds(packet.TimestampNanoseconds.Value).ToOffset(LocalOffset);
         packet.OriginalLength = (int)Math.Min(length, int.MaxValue);
         packet.Interface = _name;
-        _streams.Stamp(packet);
+        _conversations?.Stamp(packet);
         return packet;
     }
 

@@ -160,8 +160,11 @@ public sealed class Packet : System.Dynamic.IDynamicMetaObjectProvider, IDynamic
     /// </summary>
     public string Info => Columns(static (layer, context) => layer.ColumnInfo(context));
 
-    /// <summary>The packet's place in its TCP stream, stamped by a <see cref="TcpStreamTracker"/> as a capture is read.</summary>
+    /// <summary>The packet's place in its TCP stream, stamped by a <see cref="ConversationTracker"/> as a capture is read.</summary>
     internal TcpStreamMark? TcpMark { get; set; }
+
+    /// <summary>For an ICMP or ICMPv6 echo reply read with its capture: the number of the request it answers.</summary>
+    internal long? EchoRequestNumber { get; set; }
 
     /// <summary>The bytes in hex (lower case, no separators), for text formats such as CSV and JSON.</summary>
     public string Hex => Convert.ToHexString(GetBytes()).ToLowerInvariant();

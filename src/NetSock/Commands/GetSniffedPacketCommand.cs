@@ -80,7 +80,7 @@ public sealed class GetSniffedPacketCommand : NetSockCmdlet
         try
         {
             string name = Interface ?? CaptureInterface.Default(CaptureInterface.List()).Name;
-            _capture = LiveCapture.Start(name, Filter, SnapLength, Promiscuous, BufferSize, absoluteSequenceNumbers: AbsoluteSequenceNumbers);
+            _capture = LiveCapture.Start(name, Filter, SnapLength, Promiscuous, BufferSize, conversations: new ConversationTracker(AbsoluteSequenceNumbers));
             WriteVerbose($"Capturing on {name}{(Filter is null ? "" : $" with filter '{Filter}'")}.");
             long deadline = Timeout > 0 ? Environment.TickCount64 + (long)(Timeout * 1000) : long.MaxValue;
             long number = 0;

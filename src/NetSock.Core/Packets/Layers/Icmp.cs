@@ -109,7 +109,8 @@ public sealed class Icmp : Layer
     /// As tshark writes it: the type's name padded to 20 characters, then the code's name in brackets
     /// ("Destination unreachable (Port unreachable)", "Redirect             (Redirect for host)"), or for echo and the
     /// other queries " id=0x0001, seq=1/256, ttl=64" (the sequence number read both ways, the TTL of the IP header).
-    /// tshark's "(request in N)" and "(no response found!)" need the replies: they are not made.
+    /// An echo reply read with its capture ends with " (request in N)", as tshark's; tshark's "(no response found!)" (a
+    /// second pass) is not made.
     /// </summary>
     protected internal override string ColumnInfo(ColumnContext context)
     {
@@ -119,6 +120,7 @@ public sealed class Icmp : Layer
         {
             text += $" id=0x{_id:x4}, seq={_seq}/{(ushort)((_seq << 8) | (_seq >> 8))}";
             if (context.Below<IPv4>() is { } ip) text += $", ttl={ip.TimeToLive}";
+            if (_type == 0 && context.Packet.EchoRequestNumber is { } request) text += $" (request in {request})";
         }
         return text;
     }

@@ -135,6 +135,7 @@ public sealed class IcmpV6 : Layer
             case 128 or 129:
                 text += $" id=0x{_id:x4}, seq={_seq}";
                 if (context.Below<IPv6>() is { } ip) text += $", hop limit={ip.HopLimit}";
+                if (_type == 129 && context.Packet.EchoRequestNumber is { } request) text += $" (request in {request})";
                 break;
             case 135:
                 text += $" for {_target}" + (LinkLayerOption(context, 1) is { } from ? $" from {from}" : "");

@@ -10,35 +10,48 @@ namespace NetSock.Packets;
 internal readonly record struct TcpStreamMark(uint SequenceBase, uint AcknowledgmentBase, byte WindowShift);
 
 /// <summary>
-/// Follows the TCP streams of one capture, packet by packet, as Wireshark does for its Info column: the first segment
-/// seen in each direction sets that direction's base (its sequence number for a SYN, one less otherwise, so that data
-/// starts at 1; an acknowledgment seen first sets the other direction's base), a new SYN with another initial sequence
-/// number starts the stream again, and the window scales announced by both SYNs apply to the segments after them.
-/// Reads only the IP and TCP headers' bytes (nothing is dissected), O(1) per packet; at most
-/// <see cref="MaxStreams"/> streams are remembered: past that, all are forgotten and start again.
+/// Follows the conversations of one capture, packet by packet, as Wireshark does for its Info column. TCP streams: the
+/// first segment seen in each direction sets that direction's base (its sequence number for a SYN, one less otherwise,
+/// so that data starts at 1; an acknowledgment seen first sets the other direction's base), a new SYN with another
+/// initial sequence number starts the stream again, and the window scales announced by both SYNs apply to the segments
+/// after them. ICMP and ICMPv6 echo: a reply is stamped with the number of the request it answers (the first reply
+/// only). Reads only the IP, TCP and ICMP headers' bytes (nothing is dissected), O(1) per packet; at most
+/// <see cref="MaxStreams"/> streams and as many unanswered requests are remembered: past that, all are forgotten.
 /// Not thread-safe: one tracker per capture, fed in capture order.
 /// </summary>
-public sealed class TcpStreamTracker
+public sealed class ConversationTracker
 {
-    /// <summary>How many streams are remembered at once (some 4 MB).</summary>
+    /// <summary>How many streams (and unanswered echo requests) are remembered at once (some 4 MB).</summary>
     public const int MaxStreams = 65536;
 
     private readonly Dictionary<StreamKey, StreamState> _streams = new();
+    private readonly Dictionary<StreamKey, long> _echoRequests = new();
     private readonly bool _absolute;
+    private long _seen;
 
     /// <param name="absoluteSequenceNumbers">Stamps sequence numbers to be shown as they are on the wire (tshark's
     /// tcp.relative_sequence_numbers:FALSE); the window is still scaled.</param>
-    public TcpStreamTracker(bool absoluteSequenceNumbers = false) => _absolute = absoluteSequenceNumbers;
+    public ConversationTracker(bool absoluteSequenceNumbers = false) => _absolute = absoluteSequenceNumbers;
 
-    /// <summary>Stamps <paramref name="packet"/> with its place in its stream, when it is a TCP segment (not one quoted in an ICMP error).</summary>
+    /// <summary>
+    /// Stamps <paramref name="packet"/> with its place in its conversation, when it is a TCP segment or an ICMP echo (not
+    /// one quoted in an ICMP error). A packet without a Number counts as the one after the last packet stamped.
+    /// </summary>
     public void Stamp(Packet packet)
     {
+        long number = packet.Number ?? _seen + 1;
+        _seen = number;
         byte[] bytes = packet.GetBytes();
-        if (!TryLocate(bytes, packet.LinkType, out int ip, out int tcp, out bool v6)) return;
-        ReadOnlySpan<byte> t = bytes.AsSpan(tcp);
-        ushort sport = BinaryPrimitives.ReadUInt16BigEndian(t), dport = BinaryPrimitives.ReadUInt16BigEndian(t[2..]);
+        if (!TryLocate(bytes, packet.LinkType, out int ip, out int l4, out bool v6, out int protocol)) return;
         UInt128 src = v6 ? BinaryPrimitives.ReadUInt128BigEndian(bytes.AsSpan(ip + 8)) : BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(ip + 12));
         UInt128 dst = v6 ? BinaryPrimitives.ReadUInt128BigEndian(bytes.AsSpan(ip + 24)) : BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(ip + 16));
+        ReadOnlySpan<byte> t = bytes.AsSpan(l4);
+        if (protocol != 6)
+        {
+            Echo(packet, number, src, dst, t, v6);
+            return;
+        }
+        ushort sport = BinaryPrimitives.ReadUInt16BigEndian(t), dport = BinaryPrimitives.ReadUInt16BigEndian(t[2..]);
         bool forward = src < dst || (src == dst && sport <= dport);
         var key = forward ? new StreamKey(src, dst, sport, dport) : new StreamKey(dst, src, dport, sport);
         if (!_streams.TryGetValue(key, out var state))
@@ -50,10 +63,29 @@ public sealed class TcpStreamTracker
         packet.TcpMark = _absolute ? mark with { SequenceBase = 0, AcknowledgmentBase = 0 } : mark;
     }
 
-    /// <summary>Finds the IP and TCP headers of an unfragmented (or first-fragment) TCP segment; false for anything else.</summary>
-    private static bool TryLocate(byte[] b, LinkType linkType, out int ip, out int tcp, out bool v6)
+    /// <summary>Remembers an echo request's number; stamps the first reply to it with that number.</summary>
+    private void Echo(Packet packet, long number, UInt128 src, UInt128 dst, ReadOnlySpan<byte> icmp, bool v6)
     {
-        ip = tcp = 0;
+        byte type = icmp[0];
+        ushort id = BinaryPrimitives.ReadUInt16BigEndian(icmp[4..]), seq = BinaryPrimitives.ReadUInt16BigEndian(icmp[6..]);
+        if (type == (v6 ? 128 : 8))
+        {
+            if (_echoRequests.Count >= MaxStreams) _echoRequests.Clear();
+            _echoRequests[new StreamKey(src, dst, id, seq)] = number;
+        }
+        else if (type == (v6 ? 129 : 0) && _echoRequests.Remove(new StreamKey(dst, src, id, seq), out long request))
+        {
+            packet.EchoRequestNumber = request;
+        }
+    }
+
+    /// <summary>
+    /// Finds the IP header and the TCP (6) or ICMP (1, 58) header after it, in an unfragmented packet or a first
+    /// fragment; false for anything else.
+    /// </summary>
+    private static bool TryLocate(byte[] b, LinkType linkType, out int ip, out int tcp, out bool v6, out int protocol)
+    {
+        ip = tcp = protocol = 0;
         v6 = false;
         int etherType;
         switch (linkType)
@@ -93,8 +125,10 @@ public sealed class TcpStreamTracker
         }
         if (etherType == 0x0800)
         {
-            if (b.Length < ip + 20 || b[ip] >> 4 != 4 || b[ip + 9] != 6) return false;
+            if (b.Length < ip + 20 || b[ip] >> 4 != 4) return false;
             if ((BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(ip + 6)) & 0x1FFF) != 0) return false;
+            protocol = b[ip + 9];
+            if (protocol is not (6 or 1)) return false;
             tcp = ip + (b[ip] & 0xF) * 4;
         }
         else if (etherType == 0x86DD)
@@ -108,13 +142,14 @@ public sealed class TcpStreamTracker
                 next = b[tcp];
                 tcp += (b[tcp + 1] + 1) * 8;
             }
-            if (next != 6) return false;
+            if (next is not (6 or 58)) return false;
+            protocol = next;
         }
         else
         {
             return false;
         }
-        return b.Length >= tcp + 20;
+        return b.Length >= tcp + (protocol == 6 ? 20 : 8);
     }
 
     private readonly record struct StreamKey(UInt128 A, UInt128 B, ushort PortA, ushort PortB);
