@@ -117,7 +117,7 @@ Describe 'New-Packet' {
             $back = ConvertTo-Packet $p.Hex -LinkType Raw
             $back.Layers.ToString() | Should -Be 'IPv4/Udp/Dns'
             $back.Dns.Questions[0].Name | Should -Be 'example.test.'
-            $back.Info | Should -Be 'DNS 1+ A? example.test.'
+            $back.Info | Should -Be 'Standard query 0x0001 A example.test'
         }
 
         It 'takes records as zone file lines, through parameters, Scapy''s names and assignment' {
@@ -151,7 +151,7 @@ Describe 'New-Packet' {
             $back.Layers.ToString() | Should -Be 'IPv4/Udp/Bootp/Dhcp'
             $back.Dhcp.MessageType | Should -Be 'discover'
             $back.Bootp.ClientHardwareAddress.ToString() | Should -Be '02:00:00:00:00:01'
-            $back.Info | Should -Be 'DHCP Discover'
+            $back.Info | Should -Be 'DHCP Discover - Transaction ID 0x1234'
         }
 
         It 'takes options by Scapy''s name, typed, and says what an option looks like when the text is not one' {

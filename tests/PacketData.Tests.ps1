@@ -140,8 +140,8 @@ Describe 'Packet and Layer as data' {
             $p = New-TcpPacket
             $p.Source | Should -Be '198.18.0.1'
             $p.Destination | Should -Be '198.18.0.2'
-            $p.Protocol | Should -Be 'Tcp'
-            $p.Info | Should -Match '^TCP 1234 > 80 \[S\]'
+            $p.Protocol | Should -Be 'TCP'
+            $p.Info | Should -Be '1234 → 80 [SYN] Seq=0 Win=8192 Len=2'
             $p.Length | Should -Be 42
             $p.Hex | Should -Be ([Convert]::ToHexString($p.Bytes).ToLowerInvariant())
             $p.Hex | Should -Match '^45'
@@ -155,8 +155,8 @@ Describe 'Packet and Layer as data' {
             $p = New-Packet IPv6 -Source 2001:db8::1 -Destination 2001:db8::2 | New-Packet Udp -DestinationPort 5353
             $p.Source | Should -Be '2001:db8::1'
             $p.Destination | Should -Be '2001:db8::2'
-            $p.Protocol | Should -Be 'Udp'
-            $p.Info | Should -Match '^UDP 53 > 5353'
+            $p.Protocol | Should -Be 'UDP'
+            $p.Info | Should -Be '53 → 5353 Len=0'
         }
 
         It 'takes the MAC addresses for a frame with no IP layer, and names its top layer but the payload as Protocol' {
@@ -211,7 +211,7 @@ Describe 'Packet and Layer as data' {
             $row.Layers | Should -Be 'IPv4/Tcp/Raw'
             $row.Hex | Should -Be $p.Hex
             $row.Source | Should -Be '198.18.0.1'
-            $row.Protocol | Should -Be 'Tcp'
+            $row.Protocol | Should -Be 'TCP'
             $row.LinkType | Should -Be 'Raw'
         }
 
@@ -487,7 +487,7 @@ Describe 'Packet and Layer as data' {
                 $back.Number | Should -Be @(1, 2)
                 $back[0].Udp.SourcePort | Should -Be 1234
                 "$($back[1].Tcp.Flags)" | Should -Be 'S'
-                $back.Protocol | Should -Be @('Udp', 'Tcp')
+                $back.Protocol | Should -Be @('UDP', 'TCP')
             }
             finally {
                 Remove-Item $pcap, $csv -ErrorAction Ignore

@@ -2,6 +2,10 @@
 # python3-scapy is there), hexdump() (-Hex, compared with Scapy's own output) and tcpdump-like lines (-Summary) of
 # packets read back from a pcap file. Every mode writes one string per line.
 
+BeforeDiscovery {
+    $NoRoot = -not ($IsLinux -and (& id -u) -eq '0')
+}
+
 BeforeAll {
     Import-Module $env:NETSOCK_MODULE -Force
     $script:Cmd = 'NetSock.Commands.ShowPacketCommand'
@@ -190,6 +194,28 @@ Describe 'Show-Packet' {
                 Remove-Item -LiteralPath $path -ErrorAction Ignore
             }
             $path | Should -Not -Exist
+        }
+
+        It 'leaves the link layer out, as tcpdump does without -e: a frame captured on lo has no Ethernet 00:00:00:00:00:00 first' -Tag 'Root' -Skip:$NoRoot {
+            $socket = New-NetSocket AF_INET SOCK_DGRAM -LocalAddress 127.0.0.1 -LocalPort 0
+            $port = $socket.LocalPort
+            try {
+                $job = Start-ThreadJob -ArgumentList $env:NETSOCK_MODULE, $port -ScriptBlock {
+                    param($module, $port)
+                    Import-Module $module
+                    Start-Sleep -Milliseconds 500
+                    1..5 | ForEach-Object { Send-Datagram -InputObject 'hi' -ComputerName 127.0.0.1 -Port $port; Start-Sleep -Milliseconds 100 }
+                }
+                $captured = @(Get-SniffedPacket lo -Filter "udp dst port $port" -Count 1 -Timeout 10)
+                $job | Wait-Job | Remove-Job
+            }
+            finally { $socket | Close-NetSocket }
+            $captured.Count | Should -Be 1
+            $captured[0].Layers[0].Name | Should -Be 'Ethernet'
+            $line = $captured[0] | Show-Packet -Summary
+            $line | Should -Match "^1  \d\d:\d\d:\d\d\.\d{6} IP 127\.0\.0\.1 > 127\.0\.0\.1 ttl 64 / UDP \d+ > $port len 10 / Raw 2 bytes$"
+            $line | Should -Not -Match 'Ethernet|00:00:00:00:00:00'
+            $captured[0].Summary | Should -Match '^Ethernet 00:00:00:00:00:00 > 00:00:00:00:00:00 ' -Because 'the packet''s own Summary, as Scapy''s summary(), has every layer'
         }
 
         It 'gives the summary alone for a packet with no number or time, and says why a packet is malformed' {

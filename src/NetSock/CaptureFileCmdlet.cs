@@ -40,27 +40,28 @@ public abstract class CaptureFileCmdlet : NetSockCmdlet
     /// Writes the packets of the files <paramref name="paths"/> name (wildcards unless <paramref name="literal"/>), in
     /// order, each numbered in its file and carrying its SourceFile, until <paramref name="count"/> packets in all
     /// (0: no limit). A missing, unreadable or damaged file is a non-terminating error (a damaged one's good packets come
-    /// out first) and the next is read; a filter libpcap cannot compile ends the command.
+    /// out first) and the next is read; a filter libpcap cannot compile ends the command. TCP sequence numbers in Info
+    /// are relative to each stream's first unless <paramref name="absolute"/>.
     /// </summary>
-    protected void WriteCaptureFiles(IEnumerable<string> paths, bool literal, string? filter, long count)
+    protected void WriteCaptureFiles(IEnumerable<string> paths, bool literal, string? filter, long count, bool absolute = false)
     {
         foreach (string path in paths)
         {
             foreach (string file in Resolve(path, literal))
             {
                 if (CountReached(count)) return;
-                WriteCaptureFile(file, filter, count);
+                WriteCaptureFile(file, filter, count, absolute);
             }
         }
     }
 
-    private void WriteCaptureFile(string file, string? filter, long count)
+    private void WriteCaptureFile(string file, string? filter, long count, bool absolute)
     {
         // Written in batches of 64: PowerShell's per-call cost of WriteObject is paid once per batch, and the packets
         // still stream; the good packets before damage come out before the error about the file.
         try
         {
-            foreach (var batch in CaptureFiles.ReadBatches(file, filter, 64, StopToken))
+            foreach (var batch in CaptureFiles.ReadBatches(file, filter, 64, StopToken, absolute))
             {
                 long left = count > 0 ? count - _emitted : long.MaxValue;
                 var part = batch.Length <= left ? batch : batch[..(int)left];

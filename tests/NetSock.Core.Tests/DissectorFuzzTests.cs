@@ -203,6 +203,8 @@ public sealed class DissectorFuzzTests
         _ = packet.IsMalformed;
         _ = packet.MalformedReason;
         _ = packet.Summary;
+        new ConversationTracker().Stamp(packet);     // reads the IP and TCP headers from the bytes: must not throw either
+        _ = (packet.Protocol, packet.Info, packet.Source, packet.Destination);
         _ = packet.ToString();
         _ = packet.GetBytes();
         _ = packet.Length;

@@ -190,6 +190,20 @@ public class PacketTextTests
     {
         var cut = Packet.Dissect(Convert.FromHexString("02000000000202000000000108004500001c0001"));
         Assert.EndsWith(" [malformed: IPv4 header truncated: 6 of 20 bytes]", PacketText.Line(cut));
+        Assert.StartsWith("Ethernet ", cut.Summary);      // the packet's own Summary (Scapy's summary()) keeps the link layer
+    }
+
+    [Fact]
+    public void LineLeavesTheLinkLayerOutAsTcpdumpDoesWithoutE()
+    {
+        // A frame as lo gives it: Ethernet with zero MACs. tcpdump -i lo prints "IP 127.0.0.1.20 > 127.0.0.1.80: ...", no MACs.
+        var zero = MacAddress.Zero;
+        var onLo = Packet.Dissect(Packet.FromLayers(new Layer[] { new Ethernet { Source = zero, Destination = zero }, new IPv4 { Source = Lo, Destination = Lo }, new Tcp() }).GetBytes());
+        Assert.Equal("IP 127.0.0.1 > 127.0.0.1 ttl 64 / TCP 20 > 80 [S] seq 0 win 8192", PacketText.Line(onLo));
+
+        // With nothing above it, the link layer is all there is to show.
+        var bare = Packet.FromLayers(new Layer[] { new Ethernet { Source = zero, Destination = zero, Type = 0x88B5 } });
+        Assert.StartsWith("Ethernet 00:00:00:00:00:00 > 00:00:00:00:00:00", PacketText.Line(bare));
     }
 
     [Fact]

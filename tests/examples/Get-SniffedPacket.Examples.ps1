@@ -12,8 +12,8 @@
                 $p.Raw.Load | Should -Be @(1, 2, 3)
                 "$($p.Interface)" | Should -Be 'lo'
             }
-            $Run.Text | Should -Match 'No\s+Time\s+Source\s+Destination\s+Protocol\s+Length\s+Info'
-            $Run.Text | Should -Match '127\.0\.0\.1\s+127\.0\.0\.1\s+Udp\s+45\s+UDP \d+ > 40999 len 11'
+            $Run.Text | Should -Match 'Number\s+Timestamp\s+Source\s+Destination\s+Protocol\s+Length\s+Info'
+            $Run.Text | Should -Match '127\.0\.0\.1\s+127\.0\.0\.1\s+UDP\s+45\s+\d+ → 40999 Len=3'
         }
     }
     2 = @{ Root = $true; Assert = {

@@ -108,7 +108,7 @@
     }
     11 = @{ Assert = {
             param($Run)
-            $Run.Output[0] | Should -Be 'DNS 7+ AAAA? example.test.'
+            $Run.Output[0] | Should -Be 'Standard query 0x0007 AAAA example.test'
             # The records as a table, as dig shows them, then the first record's value, an address.
             $Run.Text | Should -Match 'Name\s+Ttl\s+Class\s+Type\s+Data'
             $Run.Text | Should -Match 'example\.test\.\s+300\s+IN\s+AAAA\s+2001:db8::80'
@@ -118,7 +118,7 @@
     }
     12 = @{ Assert = {
             param($Run)
-            $Run.Output[0] | Should -Be 'DHCP Discover'
+            $Run.Output[0] | Should -Be 'DHCP Discover - Transaction ID 0x1234'
             $Run.Output[1..4] | Should -Be @('message-type=discover', 'param_req_list=1,3,6', 'hostname=pc1', 'end')
             $Run.Output[-1] | Should -Be 296
         }

@@ -192,7 +192,7 @@ $checksum = ${function:Test-InternetChecksum}
                 $csv.Count | Should -Be 3 -Because 'one row each'
                 $columns = $csv[0].PSObject.Properties.Name
                 foreach ($column in 'Source', 'Destination', 'Protocol', 'Info', 'Hex') { $columns | Should -Contain $column }
-                $csv.Info | Should -Match '^TCP \d+ > (22|80|443) \[S\]'
+                $csv.Info | Should -Match '^\d+ → (22|80|443) \[SYN\] Seq=0 '
                 $csv | ForEach-Object { $_.Destination | Should -Be '127.0.0.1' }
                 $csv[0].Hex | Should -Match '^[0-9a-f]+$' -Because 'the bytes are one cell of hex'
             }
@@ -211,7 +211,7 @@ $checksum = ${function:Test-InternetChecksum}
                 $_.RoundTrip | Should -BeGreaterThan ([timespan]::Zero)
             }
             $pairs[1..3].Number | Should -Be @(1, 2, 3) -Because 'srloop: one round per count'
-            $Run.Text | Should -Match 'No\s+RTT \(ms\)\s+Sent\s+Received'
+            $Run.Text | Should -Match 'Number\s+RoundTrip\s+Sent\s+Received'
             $Run.Verbose | Should -Contain 'Sent 100000 packets.' -Because 'the flood sends every packet it was asked to'
             @($Run.Information | Where-Object { $_ -match '^RECV 1: .*ICMP echo-reply id 7 seq 1' }).Count | Should -Be 3 -Because 'a line per round'
             @($Run.Information)[-1] | Should -Be 'Sent 3 packets, received 3 packets. 100.0% hits.' -Because 'the totals at the end, as srloop prints them'

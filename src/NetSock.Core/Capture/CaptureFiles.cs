@@ -11,8 +11,8 @@ public static class CaptureFiles
     /// interface, original length and SourceFile (the file's full path); <paramref name="filter"/> is BPF as tcpdump
     /// takes it. A damaged file yields every good packet before the damage, then throws CaptureFileCorrupt naming the offset.
     /// </summary>
-    public static IEnumerable<Packet> Read(string path, string? filter, CancellationToken token = default) =>
-        ReadBatches(path, filter, token: token).SelectMany(b => b);
+    public static IEnumerable<Packet> Read(string path, string? filter, CancellationToken token = default, bool absoluteSequenceNumbers = false) =>
+        ReadBatches(path, filter, token: token, absoluteSequenceNumbers: absoluteSequenceNumbers).SelectMany(b => b);
 
     /// <summary>
     /// The packets of a file as <see cref="Read"/> gives them, in arrays of at most <paramref name="batchSize"/> (a new
@@ -20,12 +20,13 @@ public static class CaptureFiles
     /// holding the good packets before the damage. A FIFO (tcpdump -w to a mkfifo path) is read live, one packet to a
     /// batch; <paramref name="token"/> ends the wait for its writer and for its next packet (OperationCanceledException).
     /// </summary>
-    public static IEnumerable<Packet[]> ReadBatches(string path, string? filter, int batchSize = 64, CancellationToken token = default)
+    /// <param name="absoluteSequenceNumbers">TCP sequence numbers in Info as they are on the wire, not relative to each stream's first.</param>
+    public static IEnumerable<Packet[]> ReadBatches(string path, string? filter, int batchSize = 64, CancellationToken token = default, bool absoluteSequenceNumbers = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         using var reader = CaptureFileReader.Open(path, token);
         if (reader.IsPipe) batchSize = 1;       // live: each packet out as it comes
-        var state = new BatchState(reader, filter);
+        var state = new BatchState(reader, filter, new ConversationTracker(absoluteSequenceNumbers));
         try
         {
             while (true)
@@ -43,13 +44,14 @@ public static class CaptureFiles
         }
     }
 
-    private sealed class BatchState(CaptureFileReader reader, string? filter)
+    private sealed class BatchState(CaptureFileReader reader, string? filter, ConversationTracker streams)
     {
         public readonly CaptureFileReader Reader = reader;
         public readonly string? Filter = filter;
         public readonly Dictionary<LinkType, BpfProgram> Programs = new();
         public long Number;
         public NetSockException? Damage;
+        public readonly ConversationTracker Streams = streams;
     }
 
     /// <summary>
@@ -67,7 +69,9 @@ public static class CaptureFiles
             {
                 long number = ++state.Number;
                 if (state.Filter is not null && !Program(state.Programs, frame.LinkType, state.Filter).Matches(frame.Data)) continue;
-                batch[n++] = Packet.Dissect(frame.Data, new CaptureInfo(frame.Nanoseconds, frame.Interface, frame.LinkType, frame.OriginalLength, number, reader.Path));
+                var packet = Packet.Dissect(frame.Data, new CaptureInfo(frame.Nanoseconds, frame.Interface, frame.LinkType, frame.OriginalLength, number, reader.Path));
+                state.Streams.Stamp(packet);
+                batch[n++] = packet;
             }
         }
         catch (NetSockException e)

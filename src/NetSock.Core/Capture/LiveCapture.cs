@@ -38,9 +38,11 @@ public sealed class LiveCapture : IDisposable
     /// Opens <paramref name="interfaceName"/>, compiles <paramref name="filter"/> (BPF) and starts capturing.
     /// <paramref name="immediate"/> delivers each packet at once (send-and-receive); <paramref name="incomingOnly"/> keeps
     /// the packets this host sends out of the capture (PACKET_IGNORE_OUTGOING), as loopback always does.
+    /// <paramref name="conversations"/>, when given, stamps each packet with its place in its TCP stream or echo exchange
+    /// (Info's relative sequence numbers, scaled window, "request in N"), counting the packets from 1 as they are taken.
     /// </summary>
     public static LiveCapture Start(string interfaceName, string? filter, int snapLength = 262144, bool promiscuous = false,
-        int bufferSize = 64 * 1024 * 1024, bool immediate = false, bool incomingOnly = false)
+        int bufferSize = 64 * 1024 * 1024, bool immediate = false, bool incomingOnly = false, ConversationTracker? conversations = null)
     {
         LibPcapLiveDevice device;
         try
@@ -53,7 +55,7 @@ public sealed class LiveCapture : IDisposable
         {
             throw CaptureLibrary.Missing(e);
         }
-        var capture = new LiveCapture(device, interfaceName);
+        var capture = new LiveCapture(device, interfaceName) { _conversations = conversations };
         try
         {
             device.Open(new DeviceConfiguration
@@ -154,6 +156,9 @@ public sealed class LiveCapture : IDisposable
         return rc == 0 ? null : throw Failed(_device.LastError);
     }
 
+    /// <summary>Follows the conversations of the capture for Info, when asked (Get-SniffedPacket; not send-and-receive, whose answers stand alone).</summary>
+    private ConversationTracker? _conversations;
+
     private Packet Captured(byte[] bytes, long seconds, long micro, uint length)
     {
         string interfaceName = _name;
@@ -167,8 +172,10 @@ public sealed class LiveCapture : IDisposable
         PacketDirection? direction = _linkType == LinkType.LinuxSll && bytes.Length >= 2
             ? bytes[1] == 4 && bytes[0] == 0 ? PacketDirection.Out : PacketDirection.In
             : null;
-        return Packet.Dissect(bytes, new CaptureInfo(seconds * 1_000_000_000 + micro * 1000, interfaceName, _linkType,
+        var packet = Packet.Dissect(bytes, new CaptureInfo(seconds * 1_000_000_000 + micro * 1000, interfaceName, _linkType,
             (int)Math.Min(length, int.MaxValue), Direction: direction));
+        _conversations?.Stamp(packet);
+        return packet;
     }
 
     /// <summary>

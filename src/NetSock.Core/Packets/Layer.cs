@@ -168,6 +168,15 @@ public abstract class Layer : System.Dynamic.IDynamicMetaObjectProvider, IDynami
     /// <summary>A short description of the layer for one-line summaries, like tcpdump's.</summary>
     public virtual string Summary => Name;
 
+    /// <summary>
+    /// Wireshark's Protocol column for a packet whose topmost protocol is this layer, in Wireshark's spelling (TCP, UDP,
+    /// ICMPv6, DNS); by default the name in capitals (a link header's as it is: Ethernet).
+    /// </summary>
+    protected internal virtual string ColumnProtocol(ColumnContext context) => IsLinkHeader ? Name : Name.ToUpperInvariant();
+
+    /// <summary>Wireshark's Info column for a packet whose topmost protocol is this layer (tshark's _ws.col.Info); by default the <see cref="Summary"/>.</summary>
+    protected internal virtual string ColumnInfo(ColumnContext context) => Summary;
+
     public override string ToString() =>
         $"{Name}({string.Join(", ", Info.Fields.Select(f => $"{f.Name}={FormatValue(f.GetValue(this))}"))})";
 

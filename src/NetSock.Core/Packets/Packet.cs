@@ -182,41 +182,80 @@ public sealed partial class Packet : System.Dynamic.IDynamicMetaObjectProvider, 
     System.Dynamic.DynamicMetaObject System.Dynamic.IDynamicMetaObjectProvider.GetMetaObject(System.Linq.Expressions.Expression parameter) =>
         new DynamicMembersMeta(parameter, this);
 
-    /// <summary>Wireshark's Source column: the innermost IP source, else the link source (MAC), else empty.</summary>
+    /// <summary>
+    /// Wireshark's Source column: the source of the IP header that carries the topmost protocol (not one quoted in an
+    /// ICMP error), else the link source (the MAC, for ARP too, as tshark -n writes it), else empty.
+    /// </summary>
     public string Source => Endpoint(source: true);
 
     /// <summary>Wireshark's Destination column.</summary>
     public string Destination => Endpoint(source: false);
 
-    /// <summary>Wireshark's Protocol column: the innermost layer that is not payload (Raw/Padding).</summary>
-    public string Protocol => TopLayer?.Name ?? "";
+    /// <summary>
+    /// Wireshark's Protocol column, in its spelling: the topmost protocol of the packet (TCP, UDP, ICMP, ICMPv6, DNS,
+    /// ARP, DHCP, HTTP when a TCP segment starts with an HTTP request or status line). An ICMP error is ICMP, whatever it quotes.
+    /// </summary>
+    public string Protocol => Columns(static (layer, context) => layer.ColumnProtocol(context));
 
-    /// <summary>Wireshark's Info column, as tcpdump writes it: the innermost layer's summary (ports and flags, ICMP type, ARP question).</summary>
-    public string Info => TopLayer?.Summary ?? "";
+    /// <summary>
+    /// Wireshark's Info column, as tshark prints it: "41850 → 8000 [SYN] Seq=0 Win=65495 Len=0 MSS=65495 SACK_PERM WS=128",
+    /// "Standard query 0x1234 A example.test", "Destination unreachable (Port unreachable)", "Who has 198.18.0.2? Tell 198.18.0.1".
+    /// TCP sequence numbers are relative to the stream's first (absolute when the capture was read with
+    /// Get-SniffedPacket -AbsoluteSequenceNumbers), and the window is scaled when the handshake was seen: both need the
+    /// packets before, so they hold for packets read from a capture (Get-SniffedPacket); a lone packet is a stream of
+    /// its own, as tshark shows it.
+    /// </summary>
+    public string Info => Columns(static (layer, context) => layer.ColumnInfo(context));
+
+    /// <summary>The packet's place in its TCP stream, stamped by a <see cref="ConversationTracker"/> as a capture is read.</summary>
+    internal TcpStreamMark? TcpMark { get; set; }
+
+    /// <summary>For an ICMP or ICMPv6 echo reply read with its capture: the number of the request it answers.</summary>
+    internal long? EchoRequestNumber { get; set; }
 
     /// <summary>The bytes in hex (lower case, no separators), for text formats such as CSV and JSON.</summary>
     public string Hex => Convert.ToHexString(GetBytes()).ToLowerInvariant();
 
-    private Layer? TopLayer => EnsureDecoded().LastOrDefault(l => l is not NetSock.Packets.Layers.BytesLayer);
+    /// <summary>
+    /// The place of the topmost protocol: an ICMP error (whatever it quotes), an IPv4 fragment (whatever the first one
+    /// carries, as Wireshark, which reassembles before it decodes), else the last layer that is not payload
+    /// (Raw, Padding); -1 for a packet of payload only.
+    /// </summary>
+    private int TopIndex
+    {
+        get
+        {
+            var layers = EnsureDecoded();
+            int top = -1;
+            for (int i = 0; i < layers.Length; i++)
+            {
+                if (layers[i] is NetSock.Packets.Layers.BytesLayer) continue;
+                top = i;
+                if (layers[i] is NetSock.Packets.Layers.IcmpLayer { IsError: true } || layers[i] is NetSock.Packets.Layers.IPv4 { Flags: var f, FragmentOffset: var o } && (o != 0 || f.HasFlag(NetSock.Packets.Layers.IPv4Flags.MF))) break;
+            }
+            return top;
+        }
+    }
+
+    private string Columns(Func<Layer, ColumnContext, string> column)
+    {
+        int top = TopIndex;
+        return top < 0 ? "" : column(EnsureDecoded()[top], new ColumnContext(this, EnsureDecoded(), top));
+    }
 
     private string Endpoint(bool source)
     {
         var layers = EnsureDecoded();
-        for (int i = layers.Length - 1; i >= 0; i--)
-        {
-            switch (layers[i])
-            {
-                case NetSock.Packets.Layers.IPLayer ip when ip.GetInfo().GetField(source ? "Source" : "Destination").IsPresentIn(ip):   // not cut off
-                    return (source ? ip.EffectiveSource : ip.EffectiveDestination).ToString();
-                case NetSock.Packets.Layers.Arp arp:
-                    return (source ? arp.SenderProtocolAddress : arp.TargetProtocolAddress)?.ToString() ?? "";
-            }
-        }
+        for (int i = TopIndex; i >= 0; i--)
+            if (layers[i] is NetSock.Packets.Layers.IPLayer ip && ip.GetInfo().GetField(source ? "Source" : "Destination").IsPresentIn(ip))   // not cut off
+                return (source ? ip.EffectiveSource : ip.EffectiveDestination).ToString();
         var ether = layers.OfType<NetSock.Packets.Layers.Ethernet>().FirstOrDefault();
-        return (source ? ether?.Source : ether?.Destination)?.ToString() ?? "";
+        if (ether is not null) return (source ? ether.Source : ether.Destination) is { } mac ? ColumnContext.Mac(mac) : "";
+        var arp = layers.OfType<NetSock.Packets.Layers.Arp>().FirstOrDefault();
+        return (source ? arp?.SenderProtocolAddress : arp?.TargetProtocolAddress)?.ToString() ?? "";
     }
 
-    /// <summary>One line like tcpdump's: the layers' summaries.</summary>
+    /// <summary>One line like Scapy's summary(): the layers' summaries, the link layer's too.</summary>
     public string Summary => string.Join(" / ", EnsureDecoded().Select(l => l.Summary));
 
     public override string ToString() => Summary;

@@ -140,7 +140,9 @@ public static class PacketText
 
     /// <summary>
     /// One line like tcpdump's: the packet's number (when it has one) and two spaces, its timestamp in local time as
-    /// HH:mm:ss.ffffff (when it has one), then its <see cref="Packet.Summary"/>; a malformed packet ends with the reason in brackets.
+    /// HH:mm:ss.ffffff (when it has one), then the summaries of its layers above the link layer (tcpdump shows the link
+    /// layer only with -e: a frame from lo has no "Ethernet 00:00:00:00:00:00 > ..." first), all of them when there is
+    /// nothing above it; a malformed packet ends with the reason in brackets.
     /// </summary>
     public static string Line(Packet packet)
     {
@@ -150,7 +152,12 @@ public static class PacketText
             text.Append(number.ToString(CultureInfo.InvariantCulture)).Append("  ");
         if (packet.Timestamp is { } timestamp)
             text.Append(timestamp.ToLocalTime().ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture)).Append(' ');
-        text.Append(packet.Summary);
+        var layers = packet.Layers;
+        int first = 0;
+        while (first < layers.Count && layers[first].IsLinkHeader) first++;
+        if (first == layers.Count) first = 0;
+        for (int i = first; i < layers.Count; i++)
+            text.Append(i > first ? " / " : "").Append(layers[i].Summary);
         if (packet.IsMalformed && packet.MalformedReason is { } reason)
             text.Append(" [malformed: ").Append(reason).Append(']');
         return text.ToString();

@@ -62,6 +62,13 @@ public sealed class GetSniffedPacketCommand : CaptureFileCmdlet
     [ValidateRange(65536, int.MaxValue)]
     public int BufferSize { get; set; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// Shows TCP sequence and acknowledgment numbers in Info as they are on the wire, not relative to each stream's
+    /// first (tshark -o tcp.relative_sequence_numbers:FALSE).
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AbsoluteSequenceNumbers { get; set; }
+
     /// <summary>Emits a statistics object (received, dropped by the kernel and the interface, delivered) after the packets.</summary>
     [Parameter]
     public SwitchParameter Statistics { get; set; }
@@ -70,7 +77,7 @@ public sealed class GetSniffedPacketCommand : CaptureFileCmdlet
     {
         if (ParameterSetName == FileSet)
         {
-            WriteCaptureFiles(Path!, literal: false, Filter, Count);
+            WriteCaptureFiles(Path!, literal: false, Filter, Count, AbsoluteSequenceNumbers);
             return;
         }
         try
@@ -112,7 +119,7 @@ public sealed class GetSniffedPacketCommand : CaptureFileCmdlet
         NetSockException notFound;
         try
         {
-            _capture = LiveCapture.Start(name, Filter, SnapLength, Promiscuous, BufferSize);
+            _capture = LiveCapture.Start(name, Filter, SnapLength, Promiscuous, BufferSize, conversations: new ConversationTracker(AbsoluteSequenceNumbers));
             return true;
         }
         catch (NetSockException e) when (e.ErrorId == "CaptureInterfaceNotFound" && Interface is not null)
@@ -122,7 +129,7 @@ public sealed class GetSniffedPacketCommand : CaptureFileCmdlet
         if (!NamesFiles(name))
             throw new NetSockException(notFound.ErrorId, notFound.Kind, $"{notFound.Message} To read a capture file, give its path to -Path (no file '{name}' exists either).", notFound.Target, notFound);
         WriteVerbose($"No interface is named '{name}'; reading it as a capture file.");
-        WriteCaptureFiles(new[] { name }, literal: false, Filter, Count);
+        WriteCaptureFiles(new[] { name }, literal: false, Filter, Count, AbsoluteSequenceNumbers);
         return false;
     }
 

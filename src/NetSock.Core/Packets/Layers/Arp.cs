@@ -106,6 +106,36 @@ public sealed class Arp : Layer
         _targetAddress.TryWriteBytes(header[24..], out _);
     }
 
+    protected internal override string ColumnProtocol(ColumnContext context) => (ushort)_operation switch
+    {
+        3 or 4 => "RARP",
+        8 or 9 => "Inverse ARP",
+        _ => "ARP",
+    };
+
+    /// <summary>
+    /// As tshark writes it: "Who has 198.18.0.2? Tell 198.18.0.1", "198.18.0.2 is at 02:00:00:00:00:02", an ARP probe
+    /// (sender 0.0.0.0), announcement (sender = target, target MAC zero) or gratuitous ARP (sender = target).
+    /// </summary>
+    protected internal override string ColumnInfo(ColumnContext context)
+    {
+        string spa = _senderAddress?.ToString() ?? "auto", tpa = _targetAddress.ToString();
+        string sha = _senderMac is { } s ? ColumnContext.Mac(s) : "auto", tha = ColumnContext.Mac(_targetMac);
+        bool gratuitous = spa == tpa;
+        return (ushort)_operation switch
+        {
+            1 when gratuitous => _targetMac.Value == 0 ? $"ARP Announcement for {tpa}" : $"Gratuitous ARP for {tpa} (Request)",
+            1 when _senderAddress is { } a && a.Equals(IPAddress.Any) => $"Who has {tpa}? (ARP Probe)",
+            1 => $"Who has {tpa}? Tell {spa}",
+            2 when gratuitous => $"Gratuitous ARP for {spa} (Reply)",
+            2 => $"{spa} is at {sha}",
+            3 or 8 => $"Who is {tha}? Tell {sha}",
+            4 => $"{tha} is at {tpa}",
+            9 => $"{sha} is at {spa}",
+            _ => Summary,
+        };
+    }
+
     public override string Summary => _operation switch
     {
         ArpOperation.WhoHas => $"ARP who-has {_targetAddress} tell {_senderAddress?.ToString() ?? "auto"}",

@@ -146,6 +146,9 @@ public sealed class Bootp : Layer
 
     protected override void CopyReferences() => _options = (byte[]?)_options?.Clone();
 
+    /// <summary>As tshark writes a BOOTP message that has no DHCP options: "Boot Request from 02:00:00:00:00:01", "Boot Reply".</summary>
+    protected internal override string ColumnInfo(ColumnContext context) => _op == 2 ? "Boot Reply" : $"Boot Request from {ColumnContext.Mac(_chaddr)}";
+
     public override string Summary => _op == 2
         ? $"BOOTP reply xid 0x{_xid:x8} to {_chaddr}" + (_yiaddr.Equals(IPAddress.Any) ? "" : $" yiaddr {_yiaddr}")
         : $"BOOTP request xid 0x{_xid:x8} from {_chaddr}";

@@ -35,6 +35,20 @@ public sealed class Dhcp : Layer
         }
     }
 
+    private static readonly string[] WiresharkTypes =
+    {
+        "", "Discover", "Offer", "Request", "Decline", "ACK", "NAK", "Release", "Inform", "Force Renew", "Lease query",
+        "Lease Unassigned", "Lease Unknown", "Lease Active",
+    };
+
+    /// <summary>As tshark writes it: "DHCP Discover - Transaction ID 0x1234" (the type padded to 8 characters).</summary>
+    protected internal override string ColumnInfo(ColumnContext context)
+    {
+        byte[]? type = _options.FirstOrDefault(o => o.Code == 53)?.Data;
+        string name = type is { Length: 1 } t ? t[0] < WiresharkTypes.Length && t[0] > 0 ? WiresharkTypes[t[0]] : $"Unknown Message Type (0x{t[0]:x2})" : "Unknown";
+        return $"DHCP {name,-8} - Transaction ID 0x{context.Below<Bootp>()?.TransactionId ?? 0:x}";
+    }
+
     public override string Summary
     {
         get

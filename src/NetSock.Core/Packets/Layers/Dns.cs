@@ -187,6 +187,56 @@ public sealed class Dns : Layer
     protected internal override Answer AnswersSent(Layer sent, AnswerContext context) =>
         sent is not Dns query || (_qr == 1 && query._qr == 0 && _id == query._id) ? Answer.Yes : Answer.No;
 
+    /// <summary>
+    /// As tshark writes it: "Standard query 0x1234 A example.test", "Standard query response 0x1234 No such name A
+    /// nx.test", then each record's type and data ("A 198.18.0.9", "CNAME b.test", "MX 10 mx.test"; the type alone for
+    /// TXT, OPT and the others), answers, authority and additional records in order.
+    /// </summary>
+    protected internal override string ColumnInfo(ColumnContext context)
+    {
+        var text = new System.Text.StringBuilder(_opcode switch
+        {
+            0 => "Standard query",
+            1 => "Inverse query",
+            2 => "Server status request",
+            4 => "Zone change notification",
+            5 => "Dynamic update",
+            6 => "DNS Stateful operations (DSO)",
+            _ => $"Unknown operation ({_opcode})",
+        });
+        if (_qr == 1) text.Append(" response");
+        text.Append(" 0x").Append(_id.ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+        if (_qr == 1 && _rcode != 0) text.Append(' ').Append(WiresharkRcode(_rcode));
+        foreach (var q in _questions) text.Append(' ').Append(q.TypeName).Append(' ').Append(ShownName(q.Name));
+        foreach (var r in _answers.Concat(_authority).Concat(_additional))
+        {
+            text.Append(' ').Append(r.TypeName);
+            if (r.Value is byte[] or string[]) continue;
+            string data = r.DataText;
+            if (r.Type == 6) data = data.Split(' ')[0];
+            text.Append(' ').Append(string.Join(" ", data.Split(' ').Select(ShownName)));
+        }
+        return text.ToString();
+    }
+
+    /// <summary>A name as Wireshark shows it: without the final dot; the root as &lt;Root&gt;.</summary>
+    private static string ShownName(string name) => name == "." ? "<Root>" : name.EndsWith('.') ? name[..^1] : name;
+
+    private static string WiresharkRcode(byte rcode) => rcode switch
+    {
+        1 => "Format error",
+        2 => "Server failure",
+        3 => "No such name",
+        4 => "Not implemented",
+        5 => "Refused",
+        6 => "Name exists",
+        7 => "RRset exists",
+        8 => "RRset does not exist",
+        9 => "Not authoritative",
+        10 => "Name out of zone",
+        _ => $"Unknown error ({rcode})",
+    };
+
     /// <summary>As tcpdump writes it: "DNS 4660+ A? example.test." for a query, "DNS 4660 2/0/0 A 198.18.0.9, AAAA 2001:db8::1" for a response.</summary>
     public override string Summary
     {

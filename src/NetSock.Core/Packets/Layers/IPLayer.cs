@@ -31,6 +31,9 @@ public abstract class IPLayer : Layer
         return Checksum.Fold(Checksum.Add(Checksum.Add(sum, header), payload));
     }
 
+    /// <summary>Wireshark's spelling: IPv4, IPv6.</summary>
+    protected internal override string ColumnProtocol(ColumnContext context) => Name;
+
     /// <summary>A reply comes from where the packet went (or from anyone, to a broadcast or multicast) back to its source.</summary>
     protected internal override Answer AnswersSent(Layer sent, AnswerContext context) =>
         sent is IPLayer ip && sent.GetType() == GetType() &&

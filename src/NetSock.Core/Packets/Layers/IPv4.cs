@@ -133,6 +133,18 @@ public sealed class IPv4 : IPLayer
     protected override void CopyReferences() => _options = (byte[])_options.Clone();
 
     /// <summary>"IP 198.18.0.1 > 198.18.0.2 ttl 64", and for a fragment tcpdump's "frag id:length@offset" (+ when more follow).</summary>
+    /// <summary>
+    /// As tshark writes a fragment: "Fragmented IP protocol (proto=UDP 17, off=1480, ID=0001)"; for a datagram whose
+    /// protocol NetSock does not decode, the summary.
+    /// </summary>
+    protected internal override string ColumnInfo(ColumnContext context)
+    {
+        if (!Flags.HasFlag(IPv4Flags.MF) && _fragmentOffset == 0) return Summary;
+        byte proto = _protocol ?? 0;
+        string name = proto switch { 1 => "ICMP", 2 => "IGMP", 6 => "TCP", 17 => "UDP", 47 => "GRE", 50 => "ESP", 51 => "AH", 132 => "SCTP", _ => "" };
+        return $"Fragmented IP protocol (proto={(name.Length > 0 ? name + " " : "")}{proto}, off={_fragmentOffset * 8}, ID={_id:x4})";
+    }
+
     public override string Summary => $"IP {_source?.ToString() ?? "auto"} > {_destination} ttl {_ttl}" +
         (_fragmentOffset > 0 || Flags.HasFlag(IPv4Flags.MF)
             ? $" frag {_id}:{(_totalLength is { } total ? (total - HeaderLength).ToString(System.Globalization.CultureInfo.InvariantCulture) : "auto")}@{_fragmentOffset * 8}{(Flags.HasFlag(IPv4Flags.MF) ? "+" : "")}"

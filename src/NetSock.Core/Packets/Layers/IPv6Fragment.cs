@@ -59,5 +59,7 @@ public sealed class IPv6Fragment : Layer
         BinaryPrimitives.WriteUInt32BigEndian(header[4..], _id);
     }
 
+    protected internal override string ColumnProtocol(ColumnContext context) => "IPv6";
+
     public override string Summary => $"IPv6 frag (0x{_id:x8}:{_offset * 8}|{(_moreFragments != 0 ? "M" : "")})";
 }

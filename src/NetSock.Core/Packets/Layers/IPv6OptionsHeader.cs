@@ -36,6 +36,8 @@ internal static class IPv6Extension
 /// </summary>
 public abstract class IPv6OptionsHeader : Layer
 {
+    protected internal override string ColumnProtocol(ColumnContext context) => "IPv6";
+
     private byte? _nextHeader;
     private byte? _length;
     private byte[] _options = Array.Empty<byte>();

@@ -81,5 +81,7 @@ public sealed class IPv6Routing : Layer
 
     protected override void CopyReferences() => _data = (byte[])_data.Clone();
 
+    protected internal override string ColumnProtocol(ColumnContext context) => "IPv6";
+
     public override string Summary => $"IPv6 routing type {_routingType} segleft {_segmentsLeft?.ToString() ?? "auto"}";
 }

@@ -104,6 +104,65 @@ public sealed class Icmp : IcmpLayer
         _ => $"ICMP {TypeName} code {_code}",
     };
 
+    /// <summary>
+    /// As tshark writes it: the type's name padded to 20 characters, then the code's name in brackets
+    /// ("Destination unreachable (Port unreachable)", "Redirect             (Redirect for host)"), or for echo and the
+    /// other queries " id=0x0001, seq=1/256, ttl=64" (the sequence number read both ways, the TTL of the IP header).
+    /// An echo reply read with its capture ends with " (request in N)", as tshark's; tshark's "(no response found!)" (a
+    /// second pass) is not made.
+    /// </summary>
+    protected internal override string ColumnInfo(ColumnContext context)
+    {
+        string text = (WiresharkType ?? "Unknown ICMP (obsolete or malformed?)").PadRight(20);
+        if (WiresharkCode is { } code) return text + " (" + code + ")";
+        if (_type is 0 or 8 or 13 or 14 or 15 or 16 or 17 or 18)
+        {
+            text += $" id=0x{_id:x4}, seq={_seq}/{(ushort)((_seq << 8) | (_seq >> 8))}";
+            if (context.Below<IPv4>() is { } ip) text += $", ttl={ip.TimeToLive}";
+            if (_type == 0 && context.Packet.EchoRequestNumber is { } request) text += $" (request in {request})";
+        }
+        return text;
+    }
+
+    private string? WiresharkType => _type switch
+    {
+        0 => "Echo (ping) reply",
+        3 => "Destination unreachable",
+        4 => "Source quench (flow control)",
+        5 => "Redirect",
+        8 => "Echo (ping) request",
+        9 => "Router advertisement",
+        10 => "Router solicitation",
+        11 => "Time-to-live exceeded",
+        12 => "Parameter problem",
+        13 => "Timestamp request",
+        14 => "Timestamp reply",
+        15 => "Information request",
+        16 => "Information reply",
+        17 => "Address mask request",
+        18 => "Address mask reply",
+        _ => null,
+    };
+
+    private static readonly string[] UnreachableCodes =
+    {
+        "Network unreachable", "Host unreachable", "Protocol unreachable", "Port unreachable", "Fragmentation needed",
+        "Source route failed", "Destination network unknown", "Destination host unknown", "Source host isolated",
+        "Network administratively prohibited", "Host administratively prohibited", "Network unreachable for TOS",
+        "Host unreachable for TOS", "Communication administratively filtered", "Host precedence violation", "Precedence cutoff in effect",
+    };
+
+    private static readonly string[] RedirectCodes = { "Redirect for network", "Redirect for host", "Redirect for TOS and network", "Redirect for TOS and host" };
+
+    private string? WiresharkCode => _type switch
+    {
+        3 => _code < UnreachableCodes.Length ? UnreachableCodes[_code] : "Unknown code",
+        5 => _code < RedirectCodes.Length ? RedirectCodes[_code] : "Unknown code",
+        11 => _code switch { 0 => "Time to live exceeded in transit", 1 => "Fragment reassembly time exceeded", _ => "Unknown code" },
+        12 => _code switch { 0 => "Pointer indicates the error", 1 => "Required option missing", 2 => "Bad length", _ => "Unknown code" },
+        _ => null,
+    };
+
     private string TypeName => TypeNameOf(_type) ?? $"type {_type}";
 
     /// <summary>The name of an ICMP type as tcpdump and Scapy write it (echo-request), or null for a type without one.</summary>

@@ -119,6 +119,82 @@ public sealed class IcmpV6 : IcmpLayer
         _ => $"ICMPv6 {TypeName} code {_code}",
     };
 
+    protected internal override string ColumnProtocol(ColumnContext context) => "ICMPv6";
+
+    /// <summary>
+    /// As tshark writes it: the type's name, the code's name in brackets ("Destination Unreachable (Port unreachable)"),
+    /// " id=0x0001, seq=1, hop limit=64" for echo, the target (and the link-layer address option) of neighbor discovery.
+    /// </summary>
+    protected internal override string ColumnInfo(ColumnContext context)
+    {
+        string text = WiresharkType;
+        if (WiresharkCode is { } code) return text + " (" + code + ")";
+        switch (_type)
+        {
+            case 128 or 129:
+                text += $" id=0x{_id:x4}, seq={_seq}";
+                if (context.Below<IPv6>() is { } ip) text += $", hop limit={ip.HopLimit}";
+                if (_type == 129 && context.Packet.EchoRequestNumber is { } request) text += $" (request in {request})";
+                break;
+            case 135:
+                text += $" for {_target}" + (LinkLayerOption(context, 1) is { } from ? $" from {from}" : "");
+                break;
+            case 136:
+                string flags = string.Join(", ", new[] { Router ? "rtr" : null, Solicited ? "sol" : null, Override ? "ovr" : null }.Where(f => f is not null));
+                text += $" {_target}" + (flags.Length > 0 ? $" ({flags})" : "") + (LinkLayerOption(context, 2) is { } at ? $" is at {at}" : "");
+                break;
+        }
+        return text;
+    }
+
+    /// <summary>The MAC of the first source (1) or target (2) link-layer address option after a neighbor discovery header, or null.</summary>
+    private static string? LinkLayerOption(ColumnContext context, byte kind)
+    {
+        if (context.Above is not Raw raw) return null;
+        byte[] o = raw.Load;
+        for (int at = 0; at + 8 <= o.Length && o[at + 1] > 0; at += o[at + 1] * 8)
+            if (o[at] == kind && o[at + 1] == 1) return ColumnContext.Mac(MacAddress.Read(o.AsSpan(at + 2, 6)));
+        return null;
+    }
+
+    private string WiresharkType => _type switch
+    {
+        1 => "Destination Unreachable",
+        2 => "Packet Too Big",
+        3 => "Time Exceeded",
+        4 => "Parameter Problem",
+        128 => "Echo (ping) request",
+        129 => "Echo (ping) reply",
+        130 => "Multicast Listener Query",
+        131 => "Multicast Listener Report",
+        132 => "Multicast Listener Done",
+        133 => "Router Solicitation",
+        134 => "Router Advertisement",
+        135 => "Neighbor Solicitation",
+        136 => "Neighbor Advertisement",
+        137 => "Redirect",
+        143 => "Multicast Listener Report Message v2",
+        _ => $"Unknown ICMPv6 Type ({_type})",
+    };
+
+    private static readonly string[] UnreachableCodes =
+    {
+        "no route to destination", "Administratively prohibited", "Beyond scope of source address", "Address unreachable",
+        "Port unreachable", "Source address failed ingress/egress policy", "Reject route to destination",
+    };
+
+    private string? WiresharkCode => _type switch
+    {
+        1 => _code < UnreachableCodes.Length ? UnreachableCodes[_code] : "Unknown",
+        3 => _code switch { 0 => "hop limit exceeded in transit", 1 => "fragment reassembly time exceeded", _ => "Unknown" },
+        4 => _code switch
+        {
+            0 => "erroneous header field encountered", 1 => "unrecognized Next Header type encountered",
+            2 => "unrecognized IPv6 option encountered", _ => "Unknown",
+        },
+        _ => null,
+    };
+
     private string NaFlags
     {
         get

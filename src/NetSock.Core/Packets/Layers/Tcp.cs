@@ -122,4 +122,68 @@ public sealed class Tcp : Layer
 
     public override string Summary => $"TCP {_sport} > {_dport} [{_flags.Letters}] seq {_seq}{(_flags.HasFlag(TcpFlags.Ack) ? $" ack {_ack}" : "")} win {_window}";
 
+    /// <summary>HTTP when the segment starts with an HTTP request or status line, else TCP.</summary>
+    protected internal override string ColumnProtocol(ColumnContext context) => HttpLine(context) is null ? "TCP" : "HTTP";
+
+    /// <summary>
+    /// As tshark writes it: "41850 → 8000 [SYN] Seq=0 Win=65495 Len=0 MSS=65495 SACK_PERM WS=128", sequence numbers
+    /// relative to the stream's first (Seq=0 for a SYN, 1 for the first byte; absolute when the capture was read so), the
+    /// window scaled when the handshake was seen, Urg= with URG, the options MSS, SACK_PERM, TSval/TSecr, WS (the
+    /// multiplier) and SACK blocks (SLE/SRE); or the HTTP request or status line a segment starts with. tshark's
+    /// analysis notes ("[TCP Retransmission]") are not made.
+    /// </summary>
+    protected internal override string ColumnInfo(ColumnContext context)
+    {
+        if (HttpLine(context) is { } line) return line;
+        bool syn = _flags.HasFlag(TcpFlags.Syn);
+        var (seqBase, ackBase, shift) = context.Stream is { } mark ? (mark.SequenceBase, mark.AcknowledgmentBase, mark.WindowShift)
+            : (syn ? _seq : _seq - 1, _ack - 1, (byte)0);
+        var text = new System.Text.StringBuilder(96);
+        text.Append(_sport).Append(" → ").Append(_dport).Append(" [").Append(WiresharkFlags()).Append("] Seq=").Append(_seq - seqBase);
+        if (_flags.HasFlag(TcpFlags.Ack)) text.Append(" Ack=").Append(_ack - ackBase);
+        text.Append(" Win=").Append((long)_window << shift);
+        if (_flags.HasFlag(TcpFlags.Urg)) text.Append(" Urg=").Append(_urgentPointer);
+        text.Append(" Len=").Append(context.PayloadLength);
+        foreach (var option in _options)
+        {
+            switch (option.Value)
+            {
+                case ushort mss when option.Kind == 2: text.Append(" MSS=").Append(mss); break;
+                case byte scale when option.Kind == 3: text.Append(" WS=").Append(1 << Math.Min((int)scale, 14)); break;
+                case (uint value, uint echo): text.Append(" TSval=").Append(value).Append(" TSecr=").Append(echo); break;
+                case ValueTuple<uint, uint>[] blocks:
+                    foreach (var (left, right) in blocks) text.Append(" SLE=").Append(left - ackBase).Append(" SRE=").Append(right - ackBase);
+                    break;
+                case null when option.Kind == 4: text.Append(" SACK_PERM"); break;
+            }
+        }
+        return text.ToString();
+    }
+
+    private static readonly string[] WiresharkFlagNames = { "FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE" };
+
+    /// <summary>The flags as Wireshark names them, in its order: "SYN, ACK"; "Reserved" for the reserved bits; "&lt;None&gt;".</summary>
+    private string WiresharkFlags()
+    {
+        var names = WiresharkFlagNames.Where((_, bit) => (_flags.Value & (1 << bit)) != 0).ToList();
+        if (_reserved != 0) names.Add("Reserved");
+        return names.Count == 0 ? "<None>" : string.Join(", ", names);
+    }
+
+    private static readonly string[] HttpMethods = { "GET ", "POST ", "PUT ", "DELETE ", "HEAD ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE " };
+
+    /// <summary>The first line of the payload when it is an HTTP request line ("GET / HTTP/1.1") or status line ("HTTP/1.1 200 OK"), else null.</summary>
+    private static string? HttpLine(ColumnContext context)
+    {
+        if (context.Above is not Raw raw) return null;
+        byte[] load = raw.Load;
+        int end = load.AsSpan().IndexOf("\r\n"u8);
+        if (end <= 0) return null;
+        string line = System.Text.Encoding.ASCII.GetString(load, 0, end);
+        if (line.StartsWith("HTTP/1.", StringComparison.Ordinal) && line.Length >= 12 && line[8] == ' ') return line;
+        if (!HttpMethods.Any(m => line.StartsWith(m, StringComparison.Ordinal))) return null;
+        int version = line.LastIndexOf(" HTTP/", StringComparison.Ordinal);
+        return version > 0 && line.Length - version >= 9 && line.IndexOf(' ') < version ? line : null;
+    }
+
 }

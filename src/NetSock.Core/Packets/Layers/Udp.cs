@@ -61,4 +61,7 @@ public sealed class Udp : Layer
     }
 
     public override string Summary => $"UDP {_sport} > {_dport} len {_length?.ToString() ?? "auto"}";
+
+    /// <summary>As tshark writes it: "40000 → 9 Len=4", the length of the payload.</summary>
+    protected internal override string ColumnInfo(ColumnContext context) => $"{_sport} → {_dport} Len={context.PayloadLength}";
 }
