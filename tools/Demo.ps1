@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-    A short scripted tour of NetSock on loopback: a crafted packet and sr()'s table first, then the course's sockets
+    A short scripted tour of NetSock on loopback: a crafted packet and sr()'s table first, then the classic sockets
     with NetSock's cmdlets, DNS, a pcap file and a clear error. Each command is shown, then its own output.
     Run it with: dotnet pwsh ./build.ps1 Demo
 #>
@@ -48,7 +48,7 @@ Step 'Scapy''s DNS(): questions and records written as zone file lines, read bac
     $back.Dns.Answers
 }
 
-Step 'Sockets, in the course''s order: socket(AF_INET, SOCK_STREAM), bind(("127.0.0.1", 0)) and listen(): port 0 lets the kernel pick one' {
+Step 'Sockets, as Python opens them: socket(AF_INET, SOCK_STREAM), bind(("127.0.0.1", 0)) and listen(): port 0 lets the kernel pick one' {
     $listener = Start-TcpListener -Port 0
     $listener
 }
@@ -72,7 +72,7 @@ Step 'socket(AF_UNIX, SOCK_STREAM) bound to a path: local communication, no netw
 }
 
 if ($isRoot) {
-    Step 'socket(AF_INET, SOCK_RAW, 102), the course''s custom protocol: the kernel writes the IP header' {
+    Step 'socket(AF_INET, SOCK_RAW, 102), a custom protocol: the kernel writes the IP header' {
         $raw = New-NetSocket AF_INET SOCK_RAW 102 -LocalAddress 127.0.0.1
         Send-Datagram 127.0.0.1 -Protocol 102 -InputObject 'protocol 102 payload'
         $datagram = Receive-Datagram -Socket $raw -Timeout 5

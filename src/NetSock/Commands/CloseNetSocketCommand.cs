@@ -3,7 +3,7 @@ using NetSock.Sockets;
 
 namespace NetSock.Commands;
 
-/// <summary>The course's close(): closes sockets from the pipeline or by Id. Closing a closed socket does nothing.</summary>
+/// <summary>Python's close(): closes sockets from the pipeline or by Id. Closing a closed socket does nothing.</summary>
 [Cmdlet(VerbsCommon.Close, "NetSocket", DefaultParameterSetName = ObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(NetSocket))]
 public sealed class CloseNetSocketCommand : NetSockCmdlet

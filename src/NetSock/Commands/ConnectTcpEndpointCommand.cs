@@ -4,7 +4,7 @@ using NetSock.Sockets;
 
 namespace NetSock.Commands;
 
-/// <summary>The course's connect(): a connected stream socket to a host and port (IPv4 or IPv6, by name or address) or a Unix path.</summary>
+/// <summary>Python's connect(): a connected stream socket to a host and port (IPv4 or IPv6, by name or address) or a Unix path.</summary>
 [Cmdlet(VerbsCommunications.Connect, "TcpEndpoint", DefaultParameterSetName = IpSet)]
 [OutputType(typeof(NetSocket))]
 public sealed class ConnectTcpEndpointCommand : BlockingCmdlet

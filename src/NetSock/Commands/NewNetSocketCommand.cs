@@ -6,7 +6,7 @@ using NetSock.Sockets;
 namespace NetSock.Commands;
 
 /// <summary>
-/// The course's socket(domain, type, protocol), optionally followed by bind(): opens a socket of any family,
+/// Python's socket(domain, type, protocol), optionally followed by bind(): opens a socket of any family,
 /// type and protocol the OS supports and registers it in the session (Get-NetSocket).
 /// </summary>
 [Cmdlet(VerbsCommon.New, "NetSocket", DefaultParameterSetName = UnboundSet)]

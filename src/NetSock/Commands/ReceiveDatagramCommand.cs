@@ -6,7 +6,7 @@ using NetSock.Sockets;
 namespace NetSock.Commands;
 
 /// <summary>
-/// The course's recvfrom(): binds a UDP port (or a raw IP protocol, or a Unix datagram path), or reads from -Socket,
+/// Python's recvfrom(): binds a UDP port (or a raw IP protocol, or a Unix datagram path), or reads from -Socket,
 /// and streams Datagram objects (Data, Text, Length, RemoteEndPoint, LocalEndPoint, Timestamp) as they arrive.
 /// </summary>
 [Cmdlet(VerbsCommunications.Receive, "Datagram", DefaultParameterSetName = UdpSet)]

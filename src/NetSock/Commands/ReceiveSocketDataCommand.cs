@@ -4,7 +4,7 @@ using NetSock.Sockets;
 namespace NetSock.Commands;
 
 /// <summary>
-/// The course's recv() on a connected stream: by default one read of up to -MaximumBytes (recv(100) is
+/// Python's recv() on a connected stream: by default one read of up to -MaximumBytes (recv(100) is
 /// -MaximumBytes 100); -Line emits one string per line, -UntilClosed every chunk until the peer closes. Text by
 /// default, byte[] with -AsByteStream; results stream out as they arrive.
 /// </summary>

@@ -3,7 +3,7 @@ using NetSock.Sockets;
 
 namespace NetSock.Commands;
 
-/// <summary>The course's accept(): emits connected sockets, one per connection, from a listener.</summary>
+/// <summary>Python's accept(): emits connected sockets, one per connection, from a listener.</summary>
 [Cmdlet(VerbsCommunications.Receive, "TcpConnection")]
 [OutputType(typeof(NetSocket))]
 public sealed class ReceiveTcpConnectionCommand : BlockingCmdlet

@@ -7,7 +7,7 @@ using NetSock.Sockets;
 namespace NetSock.Commands;
 
 /// <summary>
-/// The course's sendto(): datagrams over UDP (IPv4 or IPv6), a Unix datagram path, or a raw IP socket of protocol N
+/// Python's sendto(): datagrams over UDP (IPv4 or IPv6), a Unix datagram path, or a raw IP socket of protocol N
 /// (the kernel writes the IP header), from a socket of its own or from -Socket so replies come back to it.
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "Datagram", DefaultParameterSetName = UdpSet, SupportsShouldProcess = true)]

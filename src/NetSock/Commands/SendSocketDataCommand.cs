@@ -5,7 +5,7 @@ using NetSock.Sockets;
 namespace NetSock.Commands;
 
 /// <summary>
-/// The course's send() on a connected stream: text (a newline after each string unless -NoNewline) or bytes, one value
+/// Python's send() on a connected stream: text (a newline after each string unless -NoNewline) or bytes, one value
 /// or a stream from the pipeline, each sent as it arrives.
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "SocketData")]

@@ -6,7 +6,7 @@ using NetSock.Sockets;
 namespace NetSock.Commands;
 
 /// <summary>
-/// The course's bind() + listen(backlog): returns a listening socket at once (the kernel queues connections), so one
+/// Python's bind() + listen(backlog): returns a listening socket at once (the kernel queues connections), so one
 /// script can listen, connect and accept. Binds 127.0.0.1 unless told otherwise; port 0 lets the kernel pick one.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "TcpListener", DefaultParameterSetName = IpSet)]
