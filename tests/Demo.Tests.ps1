@@ -33,7 +33,7 @@ Describe 'The demo (build.ps1 Demo)' {
         $Lines[0] | Should -BeLike '# Scapy''s IP()/TCP(): New-Packet stacks layers*'
         $Lines[1] | Should -Be 'PS> $p = New-Packet IPv4 -Destination 127.0.0.1 -ttl 5 | New-Packet Tcp -dport 80 -flags S | New-Packet Raw -Load ''hi'''
         $Lines[2] | Should -Be 'PS> $p'
-        (Get-OutputOf '$p') -join "`n" | Should -Match 'No +Time +Source +Destination +Protocol +Length +Info'
+        (Get-OutputOf '$p') -join "`n" | Should -Match 'Number +Timestamp +Source +Destination +Protocol +Length +Info'
         (Get-OutputOf '$p.Summary') | Should -Be 'IP auto > 127.0.0.1 ttl 5 / TCP 20 > 80 [S] seq 0 win 8192 / Raw 2 bytes'
         (Get-OutputOf '$p.IPv4.TimeToLive') | Should -Be '32' -Because "ttl = '0x20' is set as New-Packet -ttl 0x20 would set it"
         $Text | Should -Not -Match 'Register-NetSockShouldOperator' -Because 'the tour shows what NetSock does, not the source of its functions'
@@ -42,7 +42,7 @@ Describe 'The demo (build.ps1 Demo)' {
     It 'shows sr()''s table second, as root' -Skip:(-not ($IsLinux -and (& id -u) -eq '0')) {
         $Lines.IndexOf(($Lines | Where-Object { $_ -like '# Scapy''s sr()*' } | Select-Object -First 1)) | Should -BeLessThan $Lines.IndexOf(($Lines | Where-Object { $_ -like '# Scapy''s show()*' } | Select-Object -First 1))
         $table = Get-OutputOf '$probes | Send-RawPacket -Receive -Timeout 1 | Format-Table -AutoSize'
-        $table[0] | Should -Match 'No +RTT \(ms\) +Sent +Received'
+        $table[0] | Should -Match 'Number +RoundTrip +Sent +Received'
         $table -join "`n" | Should -Match 'ICMP echo-request id 7 seq 1 +ICMP echo-reply id 7 seq 1'
         $table -join "`n" | Should -Match 'TCP 40000 > 9 \[S\].*TCP 9 > 40000 \[RA\]'
     }
@@ -50,7 +50,7 @@ Describe 'The demo (build.ps1 Demo)' {
     It 'shows each command followed by its own output, not a block of code and then all of its output' {
         (Get-OutputOf 'Receive-SocketData $server -Timeout 5') | Should -Be 'hello over TCP'
         (Get-OutputOf '"received $($datagram.Length) bytes: $($datagram.Text)"') | Should -Be 'received 14 bytes: hello over UDP'
-        (Get-OutputOf '$back.Info') | Should -Be 'DNS 7 2/0/0 A 198.18.0.80, TXT "hello"'
+        (Get-OutputOf '$back.Info') | Should -Be 'Standard query response 0x0007 A example.test A 198.18.0.80 TXT' -Because 'Info is what tshark shows'
         (Get-OutputOf '$listener = Start-TcpListener -Port 0') | Should -BeNullOrEmpty -Because 'an assignment prints nothing'
         (Get-OutputOf '$listener') -join "`n" | Should -Match 'Listening +InterNetwork +Stream +Tcp +127\.0\.0\.1:'
         $Text | Should -Match 'NetSocketAddressInUse'

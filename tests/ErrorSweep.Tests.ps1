@@ -86,7 +86,8 @@ BeforeDiscovery {
 
         # Packets
         @{ Name = 'New-Packet with an unknown layer'; Run = { New-Packet Bogus }; ErrorId = 'PacketLayerUnknown'; Category = 'InvalidArgument' }
-        @{ Name = 'New-Packet with a field value of the wrong kind'; Run = { New-Packet IPv4 -Destination 'not-an-address' }; ErrorId = 'PacketFieldInvalid'; Category = 'InvalidArgument' }
+        @{ Name = 'New-Packet with a field value out of range'; Run = { New-Packet IPv4 -ttl 300 }; ErrorId = 'PacketFieldInvalid'; Category = 'InvalidArgument' }
+        @{ Name = 'New-Packet with a host name that does not resolve'; Run = { New-Packet IPv4 -Destination 'no-such-host.invalid' }; ErrorId = 'PacketNameNotFound'; Category = 'ObjectNotFound'; Says = 'could not be resolved' }
         @{ Name = 'ConvertTo-Packet of a serialized packet with bad hex'; Run = { [pscustomobject]@{ Hex = 'zz'; LinkType = 'Ethernet' } | ConvertTo-Packet }; ErrorId = 'PacketHexInvalid'; Category = 'InvalidArgument'; Says = 'not a hex digit' }
         @{ Name = 'ConvertTo-Packet of a serialized packet with bad bytes'; Run = { [pscustomobject]@{ Bytes = 'abc'; LinkType = 'Ethernet' } | ConvertTo-Packet }; ErrorId = 'PacketSerializedInvalid'; Category = 'InvalidArgument' }
         @{ Name = 'ConvertTo-Packet of a number'; Run = { ConvertTo-Packet 42 }; ErrorId = 'PacketInputInvalid'; Category = 'InvalidArgument' }
@@ -100,7 +101,7 @@ BeforeDiscovery {
         @{ Name = 'Export-Pcap into a folder that does not exist'; Run = { param($Ctx) 1..3 | ForEach-Object { New-Packet IPv4 } | Export-Pcap "$($Ctx.Base)/nofolder/x.pcap" }; ErrorId = 'CaptureFileNotFound'; Category = 'ObjectNotFound' }
         @{ Name = 'Export-Pcap to /proc/version'; Run = { New-Packet IPv4 | Export-Pcap /proc/version }; ErrorId = 'CaptureFileIOFailed'; Category = 'WriteError' }
         @{ Name = 'Export-Pcap on a read-only file system'; Run = { param($Ctx) New-Packet IPv4 | Export-Pcap "$($Ctx.ReadOnly)/x.pcap" }; ErrorId = 'CaptureFileReadOnly'; Category = 'WriteError'; Tmpfs = $true; Says = 'read-only' }
-        @{ Name = 'Export-Pcap on a full file system'; Run = { param($Ctx) 1..200 | ForEach-Object { New-Packet IPv4 | New-Packet Raw -Load ([byte[]]::new(1000)) } | Export-Pcap "$($Ctx.Full)/x.pcap" }; ErrorId = 'CaptureFileDiskFull'; Category = 'ResourceUnavailable'; Tmpfs = $true; Says = 'written whole' }
+        @{ Name = 'Export-Pcap on a full file system'; Run = { param($Ctx) 1..200 | ForEach-Object { New-Packet IPv4 | New-Packet Raw -Load ([byte[]]::new(1000)) } | Export-Pcap "$($Ctx.Full)/x.pcap" }; ErrorId = 'CaptureFileDiskFull'; Category = 'ResourceUnavailable'; Tmpfs = $true; Says = 'no space' }
         @{ Name = 'Export-Pcap -Append of pcap records to a pcapng file'; Run = { param($Ctx) New-Packet IPv4 | Export-Pcap "$($Ctx.Base)/a.pcapng"; 1..3 | ForEach-Object { New-Packet IPv4 } | Export-Pcap "$($Ctx.Base)/a.pcapng" -Append -Format Pcap }; ErrorId = 'CaptureFileFormatMismatch'; Category = 'InvalidArgument' }
         @{ Name = 'Export-Pcap in a folder the user may not write'; Run = { param($Ctx) New-Packet IPv4 | Export-Pcap "$($Ctx.Private)/x.pcap" }; ErrorId = 'CaptureFileAccessDenied'; Category = 'PermissionDenied'; As = 'NonRoot' }
         @{ Name = 'Get-SniffedPacket -Path a directory'; Run = { param($Ctx) Get-SniffedPacket -Path $Ctx.Dir }; ErrorId = 'CaptureFileIsDirectory'; Category = 'InvalidArgument'; Says = 'is a directory' }

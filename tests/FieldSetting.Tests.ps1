@@ -42,8 +42,8 @@ Describe 'Setting a packet field' {
             @{ Layer = 'IPv6'; Alias = 'dst'; Property = 'Destination'; Value = '2001:db8::9'; Expected = '2001:db8::9' }
             @{ Layer = 'Ethernet'; Alias = 'dst'; Property = 'Destination'; Value = '02-00-00-00-00-09'; Expected = '02:00:00:00:00:09' }
             @{ Layer = 'Ethernet'; Alias = 'type'; Property = 'Type'; Value = '0x86dd'; Expected = '34525' }
-            @{ Layer = 'Tcp'; Alias = 'flags'; Property = 'Flags'; Value = 'SA'; Expected = 'Syn, Ack' }
-            @{ Layer = 'Tcp'; Alias = 'flags'; Property = 'Flags'; Value = 0x12; Expected = 'Syn, Ack' }
+            @{ Layer = 'Tcp'; Alias = 'flags'; Property = 'Flags'; Value = 'SA'; Expected = 'SA' }
+            @{ Layer = 'Tcp'; Alias = 'flags'; Property = 'Flags'; Value = 0x12; Expected = 'SA' }
             @{ Layer = 'Arp'; Alias = 'op'; Property = 'Operation'; Value = 'isat'; Expected = 'IsAt' }
             @{ Layer = 'Arp'; Alias = 'op'; Property = 'Operation'; Value = '2'; Expected = 'IsAt' }
             @{ Layer = 'Raw'; Alias = 'load'; Property = 'Load'; Value = 'hi'; Expected = '104 105' }

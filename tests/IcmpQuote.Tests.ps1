@@ -82,7 +82,7 @@ Describe 'An ICMP error is described by what it is, not by what it quotes' {
         }
 
         It 'Show-Packet shows the quote after the ICMP header, as Scapy''s "IP in ICMP"' {
-            $text = New-PortUnreachable | Show-Packet
+            $text = (New-PortUnreachable | Show-Packet) -join "`n"      # one string per line
             $text | Should -Match '###\[ Icmp \]###'
             $text | Should -Match '###\[ IPv4 in Icmp \]###'
             $text | Should -Match '###\[ Udp in Icmp \]###\n  SourcePort      = 40000\n  DestinationPort = 53'
@@ -159,7 +159,7 @@ Describe 'A header cut short keeps the fields that are whole' {
         $p.Tcp.seq | Should -Be 1000
         $p.Tcp.ack | Should -BeNullOrEmpty
         $p.Tcp['Flags'] | Should -BeNullOrEmpty
-        $text = $p | Show-Packet
+        $text = ($p | Show-Packet) -join "`n"
         $text | Should -Match '###\[ Tcp \]###\n  SourcePort      = 40000\n  DestinationPort = 443\n  SequenceNumber  = 1000\nMalformed: Tcp header truncated: 10 of 20 bytes'
         $text | Should -Not -Match 'AcknowledgmentNumber'
     }
@@ -183,7 +183,7 @@ Describe 'A header cut short keeps the fields that are whole' {
         $p.IPv4.Protocol | Should -Be 1
         $p.IPv4.Checksum | Should -Be 0x25b9
         $p.IPv4.src | Should -BeNullOrEmpty
-        $p | Show-Packet | Should -Match 'TimeToLive\s+= 9'
+        ($p | Show-Packet) -join "`n" | Should -Match 'TimeToLive\s+= 9'
     }
 
     It 'an ICMP header cut at 3 bytes keeps the type and code' {
@@ -192,6 +192,6 @@ Describe 'A header cut short keeps the fields that are whole' {
         $p.Icmp.Type | Should -Be 3
         $p.Icmp.Code | Should -Be 3
         $p.Icmp.chksum | Should -BeNullOrEmpty
-        $p | Show-Packet | Should -Match '###\[ Icmp \]###\n  Type += 3\n  Code += 3\nMalformed: Icmp header truncated: 3 of 8 bytes'
+        ($p | Show-Packet) -join "`n" | Should -Match '###\[ Icmp \]###\n  Type += 3\n  Code += 3\nMalformed: Icmp header truncated: 3 of 8 bytes'
     }
 }

@@ -212,7 +212,7 @@ Describe 'New-Packet' {
             { New-Packet IPv4 -Destination ::1 } | Should -Throw -ErrorId "PacketFieldInvalid,$Cmd"
             $Error[0].Exception.Message | Should -Match 'IPv4 address'
             { New-Packet IPv4 -Destination 300.1.2.3 } | Should -Throw -ErrorId "PacketFieldInvalid,$Cmd"
-            $Error[0].Exception.Message | Should -Match 'Destination is an IP address: '
+            $Error[0].Exception.Message | Should -Match 'is not an IP address.*takes an IP address'
             { New-Packet IPv4 -Version 16 } | Should -Throw -ErrorId "PacketFieldInvalid,$Cmd"
             $Error[0].Exception.Message | Should -Match '4-bit'
         }

@@ -19,7 +19,7 @@ Describe 'NetSock and PacketDotNet packets' {
         $back = ConvertTo-Packet $pdn
         $back.LinkType | Should -Be 'Ethernet'
         $back.Hex | Should -Be $p.Hex
-        $back.Tcp.Flags.ToString() | Should -Be 'Syn, Ack'
+        $back.Tcp.Flags.ToString() | Should -Be 'SA'
     }
 
     It 'takes an IP packet as a Raw link packet' {

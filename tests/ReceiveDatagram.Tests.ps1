@@ -240,7 +240,7 @@ Describe 'Receive-Datagram' {
                 $_
             }
             $held = @{}
-            try { $null = & $Run $held } catch { $_.Exception.Message | Should -BeIn @('the next command failed', "No datagram arrived on $($held.Socket.LocalEndPoint) within 1 s.") }
+            try { $null = & $Run $held } catch { $_.Exception.Message | Should -BeIn @('the next command failed', "No datagram arrived on $($held.Socket.LocalEndPoint) within 1 s. Give a longer -Timeout, or -Timeout 0 to wait without limit.") }
             $held.Socket.State | Should -Be 'Closed'
             Get-NetSocket | Where-Object Id -EQ $held.Socket.Id | Should -BeNullOrEmpty
             (New-NetSocket AF_INET SOCK_DGRAM -LocalPort $held.Socket.LocalPort).LocalPort | Should -Be $held.Socket.LocalPort

@@ -270,6 +270,10 @@ public sealed class DissectorFuzzTests
         {
             return false;
         }
+        catch (NetSockException e) when (e.ErrorId == "PacketFieldInvalid")
+        {
+            return false;
+        }
     }
 
     // ---------------------------------------------------------------- seeds

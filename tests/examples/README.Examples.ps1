@@ -16,6 +16,7 @@ function Test-InternetChecksum([byte[]] $Bytes) {
 $checksum = ${function:Test-InternetChecksum}
 
 @{
+    'Install #1' = @{ Skip = 'it registers a repository and installs into the user''s module folder: tests/Package.Tests.ps1 does the same in a temporary HOME' }
     'Sockets by domain, type and protocol #1' = @{ Root = $true; Assert = {
             param($Run)
             $sockets = @($Run.Output | Where-Object { $_ -is [NetSock.Sockets.NetSocket] })

@@ -49,7 +49,7 @@ public class CutHeaderTests
         foreach (string absent in new[] { "ack", "dataofs", "reserved", "flags", "window", "chksum", "urgptr", "options" })
             Assert.Null(tcp[absent]);
         Assert.Equal(new[] { "SourcePort", "DestinationPort", "SequenceNumber" }, tcp.GetInfo().Fields.Where(f => f.IsPresentIn(tcp)).Select(f => f.Name));
-        Assert.Equal("Tcp", p.Protocol);
+        Assert.Equal("TCP", p.Protocol);
     }
 
     [Fact]

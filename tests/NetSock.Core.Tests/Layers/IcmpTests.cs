@@ -70,8 +70,8 @@ public class IcmpTests
             Assert.Null(error.Get<Udp>());
             Assert.Null(error["Udp"]);
             Assert.False(error.Has("Raw"));
-            Assert.Equal("Icmp", error.Protocol);
-            Assert.Equal(error.Get<Icmp>()!.Summary, error.Info);
+            Assert.Equal("ICMP", error.Protocol);                    // tshark's _ws.col.Protocol
+            Assert.StartsWith("Destination unreachable (Port unreachable)", error.Info);   // tshark's Info, from the ICMP header, not the quote
             Assert.Equal(D.ToString(), error.Source);      // the error's own addresses, not the quoted datagram's
             Assert.Equal(S.ToString(), error.Destination);
             var quoted = error.Get<Icmp>()!.Quoted!;

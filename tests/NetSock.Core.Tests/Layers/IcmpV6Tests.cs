@@ -62,7 +62,7 @@ public class IcmpV6Tests
         Assert.Equal("IPv6/IcmpV6/IPv6 in IcmpV6/Udp in IcmpV6/Raw in IcmpV6", Flat(p));
         Assert.True(p.Get<IcmpV6>()!.IsError);
         Assert.Null(p.Get<Udp>());
-        Assert.Equal("IcmpV6", p.Protocol);
+        Assert.Equal("ICMPv6", p.Protocol);
         Assert.Equal(S6, Quote(p).Get<IPv6>()!.Source);
         Assert.Equal(53, Quote(p).Get<Udp>()!.DestinationPort);
     }
