@@ -43,8 +43,8 @@ Describe 'The demo (build.ps1 Demo)' {
         $Lines.IndexOf(($Lines | Where-Object { $_ -like '# Scapy''s sr()*' } | Select-Object -First 1)) | Should -BeLessThan $Lines.IndexOf(($Lines | Where-Object { $_ -like '# Scapy''s show()*' } | Select-Object -First 1))
         $table = Get-OutputOf '$probes | Send-RawPacket -Receive -Timeout 1 | Format-Table -AutoSize'
         $table[0] | Should -Match 'Number +RoundTrip +Sent +Received'
-        $table -join "`n" | Should -Match 'ICMP echo-request id 7 seq 1 +ICMP echo-reply id 7 seq 1'
-        $table -join "`n" | Should -Match 'TCP 40000 > 9 \[S\].*TCP 9 > 40000 \[RA\]'
+        $table -join "`n" | Should -Match 'Echo \(ping\) request\s+id=0x0007, seq=1/256, ttl=64 +Echo \(ping\)' -Because 'Sent and Received show tshark''s Info'
+        $table -join "`n" | Should -Match '40000 → 9 \[SYN\] Seq=0.* 9 → 40000'
     }
 
     It 'shows each command followed by its own output, not a block of code and then all of its output' {
