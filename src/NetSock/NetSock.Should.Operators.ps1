@@ -394,3 +394,54 @@ function script:Get-ShouldDirectionTest([string] $Interface) {
 }
 
 #endregion
+
+#region Completion of Should's -Layer, -Field and -Interface: registered with the operators, when Pester is there to use them
+Register-ArgumentCompleter -CommandName Should -ParameterName Layer -ScriptBlock {
+    param($CommandName, $ParameterName, $WordToComplete)
+    $prefix = "$WordToComplete".Trim('''', '"')
+    [NetSock.Packets.LayerRegistry]::All | ForEach-Object {
+        $info = $_
+        @($info.Name) + @($info.Aliases) | Where-Object { $_ -like "$prefix*" } |
+            ForEach-Object { [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $info.Description) }
+    }
+}
+
+Register-ArgumentCompleter -CommandName Should -ParameterName Field -ScriptBlock {
+    param($CommandName, $ParameterName, $WordToComplete)
+    $prefix = "$WordToComplete".Trim('''', '"')
+    $dot = $prefix.IndexOf('.')
+    if ($dot -lt 0) {
+        # Layers first: 'IPv4.', 'Tcp.', ... then their fields once the dot is typed.
+        [NetSock.Packets.LayerRegistry]::All | ForEach-Object {
+            $info = $_
+            @($info.Name) + @($info.Aliases) | Where-Object { $_ -like "$prefix*" } |
+                ForEach-Object { [System.Management.Automation.CompletionResult]::new("$_.", "$_.", 'ParameterValue', $info.Description) }
+        }
+        return
+    }
+    $layerName = $prefix.Substring(0, $dot)
+    $fieldPrefix = $prefix.Substring($dot + 1)
+    $info = [NetSock.Packets.LayerRegistry]::Find($layerName)
+    if (-not $info) { return }
+    foreach ($f in $info.Fields) {
+        foreach ($name in @($f.Name; if ($f.Alias) { $f.Alias })) {
+            if ($name -like "$fieldPrefix*") {
+                $text = "$layerName.$name"
+                [System.Management.Automation.CompletionResult]::new($text, $text, 'ParameterValue', "$($f.Type.Name): $($f.Description)")
+            }
+        }
+    }
+}
+
+Register-ArgumentCompleter -CommandName Should -ParameterName Interface -ScriptBlock {
+    param($CommandName, $ParameterName, $WordToComplete, $CommandAst, $FakeBoundParameters)
+    try { [NetSock.Commands.InterfaceCompleter]::new().CompleteArgument($CommandName, $ParameterName, $WordToComplete, $CommandAst, $FakeBoundParameters) }
+    catch { }
+}
+
+#endregion
+
+# Registered now when Pester 5 is already loaded (a test file that imports NetSock in BeforeAll); otherwise
+# Register-NetSockShouldOperator does it after Import-Module Pester. Importing NetSock never fails because of this.
+
+#endregion

@@ -7,19 +7,15 @@
 #                                                                  the block sends a packet that matches (capture)
 #
 # NetSock does not need Pester: the operators are registered when NetSock is imported into a session where Pester 5 or
-# later is already loaded, and Register-NetSockShouldOperator registers them after Pester is imported. Completion of
-# Should's -Layer, -Field and -Interface is registered either way. The operators themselves are in
-# NetSock.Should.Operators.ps1, read on the first registration, so an import without Pester does not parse them.
+# later is already loaded, and Register-NetSockShouldOperator registers them after Pester is imported. The operators, and the completion of
+# Should's -Layer, -Field and -Interface, are in NetSock.Should.Operators.ps1, read on the first registration, so an
+# import without Pester does not parse them (a fresh import is the first command a user waits for).
 
 Set-StrictMode -Version 3.0
 
-# Each operator: Should's switch, the function that tests it. Pester allows 32 operators in all (26 of its own).
-$script:Operators = @(
-    [pscustomobject]@{ Name = 'BeListening'; InternalName = 'Should-BeListening' }
-    [pscustomobject]@{ Name = 'HaveLayer'; InternalName = 'Should-HaveLayer' }
-    [pscustomobject]@{ Name = 'HaveField'; InternalName = 'Should-HaveField' }
-    [pscustomobject]@{ Name = 'SendPacket'; InternalName = 'Should-SendPacket' }
-)
+# Each operator: Should's switch and the function that tests it (Pester allows 32 operators in all, 26 of its own),
+# as Name=InternalName. A string, not objects: what runs at import is compiled then, and an import should be quick.
+$script:Operators = 'BeListening=Should-BeListening HaveLayer=Should-HaveLayer HaveField=Should-HaveField SendPacket=Should-SendPacket'
 $script:OperatorsLoaded = $false
 
 function Register-NetSockShouldOperator {
@@ -47,7 +43,8 @@ function Register-NetSockShouldOperator {
     $get = $pester.ExportedCommands['Get-ShouldOperator']
     $existing = @{}
     foreach ($o in & $get) { $existing[$o.Name] = $o }
-    foreach ($operator in $script:Operators) {
+    foreach ($pair in $script:Operators.Split(' ')) {
+        $operator = @{ Name = $pair.Split('=')[0]; InternalName = $pair.Split('=')[1] }
         $test = (Get-Item "function:$($operator.InternalName)").ScriptBlock
         $status = if (-not $existing.ContainsKey($operator.Name)) {
             try {
@@ -84,55 +81,6 @@ function Register-NetSockShouldOperator {
 }
 
 
-#region Completion (works without Pester: it only answers when Should's parameters are completed)
-
-Register-ArgumentCompleter -CommandName Should -ParameterName Layer -ScriptBlock {
-    param($CommandName, $ParameterName, $WordToComplete)
-    $prefix = "$WordToComplete".Trim('''', '"')
-    [NetSock.Packets.LayerRegistry]::All | ForEach-Object {
-        $info = $_
-        @($info.Name) + @($info.Aliases) | Where-Object { $_ -like "$prefix*" } |
-            ForEach-Object { [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $info.Description) }
-    }
-}
-
-Register-ArgumentCompleter -CommandName Should -ParameterName Field -ScriptBlock {
-    param($CommandName, $ParameterName, $WordToComplete)
-    $prefix = "$WordToComplete".Trim('''', '"')
-    $dot = $prefix.IndexOf('.')
-    if ($dot -lt 0) {
-        # Layers first: 'IPv4.', 'Tcp.', ... then their fields once the dot is typed.
-        [NetSock.Packets.LayerRegistry]::All | ForEach-Object {
-            $info = $_
-            @($info.Name) + @($info.Aliases) | Where-Object { $_ -like "$prefix*" } |
-                ForEach-Object { [System.Management.Automation.CompletionResult]::new("$_.", "$_.", 'ParameterValue', $info.Description) }
-        }
-        return
-    }
-    $layerName = $prefix.Substring(0, $dot)
-    $fieldPrefix = $prefix.Substring($dot + 1)
-    $info = [NetSock.Packets.LayerRegistry]::Find($layerName)
-    if (-not $info) { return }
-    foreach ($f in $info.Fields) {
-        foreach ($name in @($f.Name; if ($f.Alias) { $f.Alias })) {
-            if ($name -like "$fieldPrefix*") {
-                $text = "$layerName.$name"
-                [System.Management.Automation.CompletionResult]::new($text, $text, 'ParameterValue', "$($f.Type.Name): $($f.Description)")
-            }
-        }
-    }
-}
-
-Register-ArgumentCompleter -CommandName Should -ParameterName Interface -ScriptBlock {
-    param($CommandName, $ParameterName, $WordToComplete, $CommandAst, $FakeBoundParameters)
-    try { [NetSock.Commands.InterfaceCompleter]::new().CompleteArgument($CommandName, $ParameterName, $WordToComplete, $CommandAst, $FakeBoundParameters) }
-    catch { }
-}
-
-#endregion
-
-# Registered now when Pester 5 is already loaded (a test file that imports NetSock in BeforeAll); otherwise
-# Register-NetSockShouldOperator does it after Import-Module Pester. Importing NetSock never fails because of this.
 if (Get-Module Pester | Where-Object Version -GE ([version]'5.0')) {
     try { Register-NetSockShouldOperator }
     catch { Write-Warning "NetSock's Should operators were not registered: $($_.Exception.Message)" }
