@@ -5,6 +5,7 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module $env:NETSOCK_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'StreamTestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:Cmd = 'NetSock.Commands.ConnectTcpEndpointCommand'
 }
 
@@ -152,10 +153,7 @@ Describe 'Connect-TcpEndpoint' {
 
         It 'says nothing listens on a Unix socket file whose server has gone, and goes on with the next path' {
             $gone = Join-Path $TestDrive 'gone.sock'
-            $bound = [System.Net.Sockets.Socket]::new('Unix', 'Stream', 'Unspecified')
-            $bound.Bind([System.Net.Sockets.UnixDomainSocketEndPoint]::new("$gone.tmp"))
-            $null = New-Item -ItemType HardLink -Path $gone -Target "$gone.tmp"     # outlives the socket, which removes its own file
-            $bound.Dispose()
+            New-StaleUnixSocket -Path $gone -Type Stream
             $live = Join-Path $TestDrive 'live.sock'
             $l = Start-TcpListener -Path $live
             $out = [pscustomobject]@{ Path = $gone }, [pscustomobject]@{ Path = $live } | Connect-TcpEndpoint -Timeout 5 -ErrorVariable err -ErrorAction SilentlyContinue

@@ -280,10 +280,7 @@ Describe 'Send-Datagram' {
 
         It 'says nothing is bound any more at a Unix datagram socket file whose receiver has gone' {
             $gone = Join-Path $TestDrive 'gone-dgram.sock'
-            $bound = [System.Net.Sockets.Socket]::new('Unix', 'Dgram', 'Unspecified')
-            $bound.Bind([System.Net.Sockets.UnixDomainSocketEndPoint]::new("$gone.tmp"))
-            $null = New-Item -ItemType HardLink -Path $gone -Target "$gone.tmp"     # outlives the socket, which removes its own file
-            $bound.Dispose()
+            New-StaleUnixSocket -Path $gone -Type Dgram
             Send-Datagram -Path $gone 'x' -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -Be "NetSocketConnectionRefused,$Cmd"
             $err[0].Exception.Message | Should -Match 'Nothing listens on the Unix socket.*Receive-Datagram -Path'

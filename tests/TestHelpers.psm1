@@ -66,4 +66,17 @@ function Stop-TestProcess {
     }
 }
 
-Export-ModuleMember -Function Test-IsRoot, Invoke-Unprivileged, Get-ErrorSummary, Install-TestTool, Stop-TestProcess
+function New-StaleUnixSocket {
+    <#
+    .SYNOPSIS
+        A Unix socket file whose socket has gone (what a server that exited leaves): bound, hard-linked so the file
+        outlives the socket (which removes its own file), and closed. Returns nothing; the file is at -Path.
+    #>
+    param([Parameter(Mandatory)] [string] $Path, [ValidateSet('Stream', 'Dgram')] [string] $Type = 'Stream')
+    $bound = [System.Net.Sockets.Socket]::new('Unix', $Type, 'Unspecified')
+    $bound.Bind([System.Net.Sockets.UnixDomainSocketEndPoint]::new("$Path.tmp"))
+    $null = New-Item -ItemType HardLink -Path $Path -Target "$Path.tmp"
+    $bound.Dispose()
+}
+
+Export-ModuleMember -Function Test-IsRoot, Invoke-Unprivileged, Get-ErrorSummary, Install-TestTool, Stop-TestProcess, New-StaleUnixSocket
