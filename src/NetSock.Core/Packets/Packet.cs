@@ -193,8 +193,11 @@ public sealed partial class Packet : System.Dynamic.IDynamicMetaObjectProvider, 
 
     bool IDynamicMembers.TrySetMember(string name, object? value) => false;
 
-    // None listed: pwsh shows listed dynamic members in Select-Object *, which must stay the packet's own columns.
-    IEnumerable<string> IDynamicMembers.MemberNames => new[] { "Layers" };
+    // Only Layers listed: pwsh shows listed dynamic members in Select-Object * (and Get-Member, tab completion), but
+    // not in ConvertTo-Json or Export-Csv, which give Fields instead; the layers by name would repeat each value.
+    private static readonly string[] ListedMembers = { "Layers" };
+
+    IEnumerable<string> IDynamicMembers.MemberNames => ListedMembers;
 
     System.Dynamic.DynamicMetaObject System.Dynamic.IDynamicMetaObjectProvider.GetMetaObject(System.Linq.Expressions.Expression parameter) =>
         new DynamicMembersMeta(parameter, this);

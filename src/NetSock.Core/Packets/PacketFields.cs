@@ -22,7 +22,7 @@ public sealed class PacketFields : OrderedDictionary
         foreach (var layer in layers)
         {
             int n = seen[layer.Name] = seen.GetValueOrDefault(layer.Name) + 1;
-            var fields = new LayerFields(layer.ToString());
+            var fields = new LayerFields(layer);
             foreach (var field in layer.GetInfo().Fields) fields[field.Name] = Plain(field.GetValue(layer));
             Add(n == 1 ? layer.Name : $"{layer.Name}#{n}", fields);
             names.Add(layer.Name);
@@ -48,8 +48,8 @@ public sealed class PacketFields : OrderedDictionary
     public override string ToString() => _names;
 
     /// <summary>One layer's fields; as text (what ConvertTo-Json writes one level too deep) the layer's own, "IPv4(Version=4, ...)".</summary>
-    private sealed class LayerFields(string text) : OrderedDictionary
+    private sealed class LayerFields(Layer layer) : OrderedDictionary
     {
-        public override string ToString() => text;
+        public override string ToString() => layer.ToString();
     }
 }
