@@ -8,8 +8,8 @@ BeforeAll {
     $script:ConvertCmd = 'NetSock.Commands.ConvertToPacketCommand'
     # Scapy: bytes(Ether(src='02:00:00:00:00:01', dst='02:00:00:00:00:02')/IP(src='198.18.0.1', dst='198.18.0.2')/UDP())
     $script:Frame = '02000000000202000000000108004500001c000100004011eea8c6120001c6120002003500350008734c'
-    # The packet's own (declared) properties: all that Select-Object *, CSV and JSON should show.
-    $script:PacketProperties = @('Layers', 'Length', 'LinkType', 'IsMalformed', 'MalformedReason', 'Timestamp',
+    # The packet's own (declared) properties: all that CSV and JSON should show (Select-Object * adds the dynamic Layers).
+    $script:PacketProperties = @('Fields', 'Length', 'LinkType', 'IsMalformed', 'MalformedReason', 'Timestamp',
         'TimestampNanoseconds', 'Interface', 'OriginalLength', 'CapturedLength', 'Number', 'SourceFile', 'Direction', 'Source', 'Destination',
         'Protocol', 'Info', 'Hex', 'Summary')
 
@@ -183,9 +183,9 @@ Describe 'Packet and Layer as data' {
             $p.Layers.ToString() | Should -Be 'IPv4/Tcp/Raw'
         }
 
-        It 'gives Layers as "IPv4/Tcp/Raw" where it is one value (a CSV cell, a list view line)' {
+        It 'gives the layers as "IPv4/Tcp/Raw" where they are one value (the CSV cell Fields, a list view line)' {
             $p = New-TcpPacket
-            ($p | ConvertTo-Csv | ConvertFrom-Csv).Layers | Should -Be 'IPv4/Tcp/Raw'
+            ($p | ConvertTo-Csv | ConvertFrom-Csv).Fields | Should -Be 'IPv4/Tcp/Raw'
             ($p | Format-List | Out-String) | Should -Match 'Layers\s+: IPv4/Tcp/Raw'
         }
     }
@@ -197,10 +197,11 @@ Describe 'Packet and Layer as data' {
             $names | Should -Not -Contain 'IPv4'
             $names | Should -Not -Contain 'Tcp'
             $names | Should -Not -Contain 'Raw'
-            $names | Sort-Object | Should -Be ($PacketProperties | Sort-Object)
+            $names | Sort-Object | Should -Be (@($PacketProperties) + 'Layers' | Sort-Object)
+            (New-TcpPacket | Select-Object *).Layers.Name | Should -Be @('IPv4', 'Tcp', 'Raw')
         }
 
-        It 'ConvertTo-Csv of a packet gives its own columns, Layers as names and the bytes as Hex' {
+        It 'ConvertTo-Csv of a packet gives its own columns, Fields as the layer names and the bytes as Hex' {
             $p = New-TcpPacket
             $csv = @($p | ConvertTo-Csv)
             $csv.Count | Should -Be 2
@@ -208,7 +209,7 @@ Describe 'Packet and Layer as data' {
             $row = $csv | ConvertFrom-Csv
             $columns = @($row.PSObject.Properties.Name)
             $columns | Sort-Object | Should -Be ($PacketProperties | Sort-Object)
-            $row.Layers | Should -Be 'IPv4/Tcp/Raw'
+            $row.Fields | Should -Be 'IPv4/Tcp/Raw'
             $row.Hex | Should -Be $p.Hex
             $row.Source | Should -Be '198.18.0.1'
             $row.Protocol | Should -Be 'TCP'
@@ -225,7 +226,7 @@ Describe 'Packet and Layer as data' {
                 $rows = @(Import-Csv $path)
                 $rows.Count | Should -Be 2
                 @($rows[0].PSObject.Properties.Name) | Sort-Object | Should -Be ($PacketProperties | Sort-Object)
-                $rows.Layers | Should -Be @('IPv4/Tcp/Raw', 'Ethernet/IPv4/Udp')
+                $rows.Fields | Should -Be @('IPv4/Tcp/Raw', 'Ethernet/IPv4/Udp')
                 $rows.Hex | Should -Be @($packets[0].Hex, $Frame)
             }
             finally { Remove-Item $path -ErrorAction Ignore }

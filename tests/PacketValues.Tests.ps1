@@ -108,9 +108,42 @@ Describe 'Field values' {
             $ip.Flags.Value | Should -Be 2
             $ip.Flags.Letters | Should -BeExactly 'DF'
             @($ip.Flags.PSObject.Properties.Name) | Should -Be @($tcp.Flags.PSObject.Properties.Name)
-            $json = $p | ConvertTo-Json -Depth 2 -WarningAction SilentlyContinue | ConvertFrom-Json
-            $json.Layers[0].Flags | Should -BeExactly 'DF'
-            $json.Layers[1].Flags | Should -BeExactly 'SA'
+            $json = $p | ConvertTo-Json -WarningAction Stop | ConvertFrom-Json
+            $json.Fields.IPv4.Flags | Should -BeExactly 'DF'
+            $json.Fields.Tcp.Flags | Should -BeExactly 'SA'
+        }
+
+        It 'gives a packet''s fields in ConvertTo-Json at its default depth, layer by layer, as plain values and with no warning' {
+            $p = New-Packet Ethernet -Source 02:00:00:00:00:01 -Destination 02:00:00:00:00:02 |
+                New-Packet IPv4 -Source 198.18.0.1 -Destination 198.18.0.2 -TimeToLive 9 |
+                New-Packet Tcp -SourcePort 1234 -DestinationPort 80 -Flags SA | New-Packet Raw -Load 'hi'
+            $json = $p | ConvertTo-Json -WarningAction Stop
+            $o = $json | ConvertFrom-Json
+            @($o.Fields.PSObject.Properties.Name) | Should -Be @('Ethernet', 'IPv4', 'Tcp', 'Raw')
+            $o.Fields.Ethernet.Source | Should -BeExactly '02:00:00:00:00:01'
+            $o.Fields.IPv4.TimeToLive | Should -Be 9
+            $o.Fields.IPv4.Destination | Should -BeExactly '198.18.0.2'
+            $o.Fields.IPv4.Flags | Should -BeExactly ''
+            $o.Fields.IPv4.Checksum | Should -BeNullOrEmpty
+            $o.Fields.Tcp.Flags | Should -BeExactly 'SA'
+            $o.Fields.Tcp.DestinationPort | Should -Be 80
+            $o.Fields.Raw.Load | Should -BeExactly '6869'
+            $o.Hex | Should -BeExactly $p.Hex
+            $json | Should -Not -Match 'System\.'
+            # The layers themselves stay $p.Layers; a layer that comes again is keyed Name#2.
+            $p.Layers.Name | Should -Be @('Ethernet', 'IPv4', 'Tcp', 'Raw')
+            $tunnel = New-Packet IPv4 -Source 198.18.0.1 -Destination 198.18.0.2 |
+                New-Packet IPv4 -Source 198.18.0.3 -Destination 198.18.0.4 | New-Packet Udp
+            $t = $tunnel | ConvertTo-Json -WarningAction Stop | ConvertFrom-Json
+            @($t.Fields.PSObject.Properties.Name) | Should -Be @('IPv4', 'IPv4#2', 'Udp')
+            $t.Fields.'IPv4#2'.Source | Should -BeExactly '198.18.0.3'
+        }
+
+        It 'gives a list of packets in ConvertTo-Json with one more level of depth' {
+            $packets = @(New-WebRequest; New-WebRequest)
+            $o = $packets | ConvertTo-Json -Depth 3 -WarningAction Stop | ConvertFrom-Json
+            $o.Count | Should -Be 2
+            $o[1].Fields.Tcp.Flags | Should -BeExactly 'SA'
         }
     }
 }

@@ -45,8 +45,20 @@ public sealed partial class Packet : System.Dynamic.IDynamicMetaObjectProvider, 
     /// <summary>Grows with every change to a field of the packet's layers (0 while a dissected packet is not decoded).</summary>
     internal int ChangeCount => _layers?.Sum(l => l.ChangeCount) ?? 0;
 
-    /// <summary>The layers, lowest first; as text (Export-Csv, string interpolation) their names: "Ethernet/IPv4/Tcp".</summary>
-    public IReadOnlyList<Layer> Layers => _layerList ??= new LayerList(EnsureDecoded());
+    /// <summary>
+    /// The layers, lowest first; as text (string interpolation, the list view) their names: "Ethernet/IPv4/Tcp". In
+    /// PowerShell the member $p.Layers, dynamic (as $p.Bytes) so that ConvertTo-Json, which walks declared properties,
+    /// gives <see cref="Fields"/> instead: a list of layer objects nests too deep for its default depth.
+    /// </summary>
+    public IReadOnlyList<Layer> GetLayers() => Layers;
+
+    internal IReadOnlyList<Layer> Layers => _layerList ??= new LayerList(EnsureDecoded());
+
+    /// <summary>
+    /// Each layer's fields as plain values, for ConvertTo-Json at its default depth and for CSV (whose cell is the layer
+    /// names, "Ethernet/IPv4/Tcp"): see <see cref="PacketFields"/>.
+    /// </summary>
+    public PacketFields Fields => new(EnsureDecoded());
 
     /// <summary>The first layer with that name or alias (IPv4, IP, Tcp, ...), or null.</summary>
     public Layer? this[string name]
@@ -159,7 +171,7 @@ public sealed partial class Packet : System.Dynamic.IDynamicMetaObjectProvider, 
 
     /// <summary>
     /// A layer by name or alias as a member (in PowerShell $p.IPv4, $p.Tcp, $p.Ether): the first such layer, or null
-    /// when the packet has none. Dynamic, not declared, so Select-Object *, Export-Csv and ConvertTo-Json see the
+    /// when the packet has none; also $p.Bytes and $p.Layers. Dynamic, not declared, so Select-Object *, Export-Csv and ConvertTo-Json see the
     /// packet's own properties only.
     /// </summary>
     bool IDynamicMembers.TryGetMember(string name, out object? result)
@@ -169,6 +181,11 @@ public sealed partial class Packet : System.Dynamic.IDynamicMetaObjectProvider, 
             result = GetBytes();
             return true;
         }
+        if (name.Equals("Layers", StringComparison.OrdinalIgnoreCase))
+        {
+            result = Layers;
+            return true;
+        }
         var info = LayerRegistry.Find(name);
         result = info is null ? null : EnsureDecoded().FirstOrDefault(l => l.GetType() == info.Type);
         return info is not null;
@@ -176,8 +193,11 @@ public sealed partial class Packet : System.Dynamic.IDynamicMetaObjectProvider, 
 
     bool IDynamicMembers.TrySetMember(string name, object? value) => false;
 
-    // None listed: pwsh shows listed dynamic members in Select-Object *, which must stay the packet's own columns.
-    IEnumerable<string> IDynamicMembers.MemberNames => Array.Empty<string>();
+    // Only Layers listed: pwsh shows listed dynamic members in Select-Object * (and Get-Member, tab completion), but
+    // not in ConvertTo-Json or Export-Csv, which give Fields instead; the layers by name would repeat each value.
+    private static readonly string[] ListedMembers = { "Layers" };
+
+    IEnumerable<string> IDynamicMembers.MemberNames => ListedMembers;
 
     System.Dynamic.DynamicMetaObject System.Dynamic.IDynamicMetaObjectProvider.GetMetaObject(System.Linq.Expressions.Expression parameter) =>
         new DynamicMembersMeta(parameter, this);
