@@ -15,10 +15,10 @@ BeforeAll {
         # A thread job that sends a UDP datagram to 127.0.0.1:<Port> every 100 ms for a few seconds, so a capture that
         # starts at any moment in that time sees traffic (no race with the capture's start).
         # Each datagram is "<Text> <n>"; with -Verbatim it is <Text> alone, so its length is known.
-        # It ends by itself, or at once when AfterEach sets $Chatter.Stop: a job is never stopped from outside, as
+        # It ends by itself, or at once when AfterEach sets $ChatterControl.Stop: a job is never stopped from outside, as
         # PowerShell 7.6 can crash the process when Stop() meets a job pipeline that is finishing at that moment.
         param([int] $Port, [string] $Text = 'chatter', [int] $Times = 50, [switch] $Verbatim)
-        Start-ThreadJob -ThrottleLimit 64 -ArgumentList $env:NETSOCK_MODULE, $Port, $Text, $Times, $Verbatim.IsPresent, $script:Chatter -ScriptBlock {
+        Start-ThreadJob -ThrottleLimit 64 -ArgumentList $env:NETSOCK_MODULE, $Port, $Text, $Times, $Verbatim.IsPresent, $script:ChatterControl -ScriptBlock {
             param($module, $port, $text, $times, $verbatim, $chatter)
             Import-Module $module
             foreach ($n in 1..$times) {
@@ -46,11 +46,11 @@ BeforeAll {
 
 Describe 'Get-SniffedPacket' {
     BeforeEach {
-        $script:Chatter = [hashtable]::Synchronized(@{ Stop = $false })
+        $script:ChatterControl = [hashtable]::Synchronized(@{ Stop = $false })
     }
 
     AfterEach {
-        $Chatter.Stop = $true
+        $ChatterControl.Stop = $true
         $null = Get-Job | Wait-Job -Timeout 20
         Get-Job | Remove-Job -Force
     }
@@ -120,7 +120,7 @@ Describe 'Get-SniffedPacket' {
             $out = Get-SniffedPacket lo -Filter "udp dst port $port" -BufferSize 65536 -Statistics -Timeout 8 -WarningVariable warnings -WarningAction SilentlyContinue |
                 ForEach-Object {
                     if ($n++ -eq 0) {
-                        $Chatter.Stop = $true; $null = $chatter | Wait-Job -Timeout 5
+                        $ChatterControl.Stop = $true; $null = $chatter | Wait-Job -Timeout 5
                         & python3 -c $flood
                         if ($LASTEXITCODE -ne 0) { throw "python3 failed to send the flood (exit $LASTEXITCODE)." }
                     }
