@@ -220,15 +220,11 @@ public static class SocketFactory
             throw e.SocketErrorCode switch
             {
                 SocketError.AddressAlreadyInUse => new NetSockException("NetSocketAddressInUse", NetSockErrorKind.ResourceUnavailable,
-                    ep is UnixDomainSocketEndPoint
-                        ? $"The Unix socket path '{ep}' already exists. Remove the file (Remove-Item) if no server uses it, or choose another -Path."
-                        : AddressInUse(ep, socket.SocketType), target ?? ep, e),
+                    AddressInUse(ep, socket.SocketType), target ?? ep, e),
                 SocketError.AddressNotAvailable => new NetSockException("NetSocketAddressNotAvailable", NetSockErrorKind.InvalidArgument,
                     $"Cannot bind to {ep}: no interface of this host has that address. Use an address of this host (127.0.0.1, ::1, or one shown by Get-NetIPAddress / ip address).", target ?? ep, e),
                 SocketError.AccessDenied => new NetSockException("NetSocketBindDenied", NetSockErrorKind.PermissionDenied,
-                    ep is UnixDomainSocketEndPoint
-                        ? $"Permission denied creating the Unix socket '{ep}'. Choose a path in a folder you can write to."
-                        : $"Binding {ep} needs root or CAP_NET_BIND_SERVICE (ports below 1024 are privileged). Use a port of 1024 or above, or run as root.", target ?? ep, e),
+                    $"Binding {ep} needs root or CAP_NET_BIND_SERVICE (ports below 1024 are privileged). Use a port of 1024 or above, or run as root.", target ?? ep, e),
                 _ => new NetSockException("NetSocketBindFailed", NetSockErrorKind.InvalidOperation,
                     $"Cannot bind to {ep}: {e.Message}.", target ?? ep, e),
             };
