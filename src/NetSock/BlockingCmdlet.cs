@@ -9,18 +9,12 @@ namespace NetSock.Commands;
 /// </summary>
 public abstract class BlockingCmdlet : NetSockCmdlet
 {
-    private readonly CancellationTokenSource _stop = new();
-
     /// <summary>Seconds to wait for the network before giving up with an error; 0 waits without limit.</summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
     public double Timeout { get; set; } = 30;
 
-    protected CancellationToken StopToken => _stop.Token;
-
     protected TimeSpan? TimeLimit => Timeout > 0 ? TimeSpan.FromSeconds(Timeout) : null;
-
-    protected override void StopProcessing() => _stop.Cancel();
 
     private readonly List<NetSocket> _fromPipeline = new();
 
@@ -99,7 +93,6 @@ public abstract class BlockingCmdlet : NetSockCmdlet
     protected override void Release()
     {
         CloseFromPipeline();
-        _stop.Dispose();
         base.Release();
     }
 }

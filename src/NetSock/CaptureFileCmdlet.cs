@@ -11,13 +11,7 @@ namespace NetSock.Commands;
 /// </summary>
 public abstract class CaptureFileCmdlet : NetSockCmdlet
 {
-    private readonly CancellationTokenSource _stop = new();
     private long _emitted;
-
-    /// <summary>Cancelled by a stop: ends the wait for a FIFO's other end.</summary>
-    protected CancellationToken StopToken => _stop.Token;
-
-    protected override void StopProcessing() => _stop.Cancel();
 
     /// <summary>True once <paramref name="count"/> packets (0: no limit) came out of the files read so far.</summary>
     protected bool CountReached(long count) => count > 0 && _emitted >= count;

@@ -32,7 +32,7 @@ internal static class FieldValues
     }
 
     /// <summary>The core's one converter, as $p.IPv4.ttl = … and $p.IPv4['ttl'] = … use it; null returns the field to auto or its default.</summary>
-    public static object? Convert(LayerInfo layer, PacketField field, object? value) => FieldConversion.Convert(layer.Name, field, Unwrap(value));
+    public static object? Convert(LayerInfo layer, PacketField field, object? value) => FieldConversion.Convert(layer.Name, field, value);
 
     private static object? Unwrap(object? value) => value is PSObject ps ? ps.BaseObject : value;
 

@@ -18,7 +18,19 @@ public abstract class NetSockCmdlet : PSCmdlet, IDisposable
     public void Dispose()
     {
         Release();
+        _stop.Dispose();
         GC.SuppressFinalize(this);
+    }
+
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>Cancelled when the pipeline stops (Ctrl+C, a downstream Select-Object -First): every wait of the command takes it.</summary>
+    protected CancellationToken StopToken => _stop.Token;
+
+    protected override void StopProcessing()
+    {
+        try { _stop.Cancel(); }
+        catch (ObjectDisposedException) { }     // a stop that arrives after the command was disposed has nothing left to stop
     }
 
     /// <summary>The sockets this process opened with NetSock.</summary>

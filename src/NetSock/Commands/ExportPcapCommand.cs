@@ -14,7 +14,6 @@ namespace NetSock.Commands;
 [OutputType(typeof(Packet))]
 public sealed class ExportPcapCommand : NetSockCmdlet
 {
-    private readonly CancellationTokenSource _stop = new();
     private CaptureFileWriter? _writer;
     private string? _file;
     private bool _declined;
@@ -76,7 +75,7 @@ public sealed class ExportPcapCommand : NetSockCmdlet
             }
             var format = Format ?? (_file!.EndsWith(".pcapng", StringComparison.OrdinalIgnoreCase) ? CaptureFileFormat.PcapNg : CaptureFileFormat.Pcap);
             // A file that cannot be opened is one error, not one per packet.
-            _writer = Stoppable(() => CaptureFileWriter.Create(_file!, format, packet.LinkType, Append, Nanosecond, Repair, _stop.Token));
+            _writer = Stoppable(() => CaptureFileWriter.Create(_file!, format, packet.LinkType, Append, Nanosecond, Repair, StopToken));
         }
         try
         {
@@ -97,8 +96,6 @@ public sealed class ExportPcapCommand : NetSockCmdlet
         _writer = null;
         if (writer is not null) Stoppable(() => { writer.Dispose(); return true; });
     }
-
-    protected override void StopProcessing() => _stop.Cancel();
 
     /// <summary>
     /// Runs a file operation; a stop turns into PowerShell's pipeline stop, and a file error (NetSockException other
