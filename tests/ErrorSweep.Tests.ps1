@@ -127,6 +127,7 @@ BeforeAll {
     $script:Ctx = @{ Base = $null }
     Import-Module $env:NETSOCK_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'CaptureFileHelpers.psm1') -Force
     $script:IsRoot = Test-IsRoot
 
     # What runs a row, as text too: the unprivileged child pwsh defines the same functions from it.
@@ -273,33 +274,16 @@ Describe 'Every cmdlet against bad input' {
                 foreach ($row in $rows) { $Unprivileged[$row.Name] = Invoke-SweepRow $row.Run $Ctx }
                 return
             }
-            # A copy of pwsh that uid 65534 may read (the pinned one lives under /root), a home of its own, and the rows
-            # and the scene as JSON; the child runs each row with the same harness and writes its results as JSON.
-            $child = "$($Ctx.Base)/child"
-            $null = New-Item -ItemType Directory -Path $child, "$child/home"
-            Copy-Item -Recurse -Path $PSHOME -Destination "$child/pwsh"
-            @($rows | ForEach-Object { @{ Name = $_.Name; Run = "$($_.Run)" } }) | ConvertTo-Json -Depth 3 | Set-Content "$child/rows.json"
-            $Ctx | ConvertTo-Json | Set-Content "$child/ctx.json"
-            "$Harness" | Set-Content "$child/harness.ps1"
-            Set-Content "$child/run.ps1" -Value @'
-Import-Module $env:NETSOCK_MODULE
-. "$PSScriptRoot/harness.ps1"
-$ctx = Get-Content -Raw "$PSScriptRoot/ctx.json" | ConvertFrom-Json -AsHashtable
-$results = @{}
-foreach ($row in (Get-Content -Raw "$PSScriptRoot/rows.json" | ConvertFrom-Json)) {
-    $results[$row.Name] = Invoke-SweepRow ([scriptblock]::Create($row.Run)) $ctx
-}
-$results | ConvertTo-Json -Depth 3 -Compress
-'@
-            & chown -R 65534:65534 $child
-            $env:HOME, $saved = "$child/home", $env:HOME
-            try {
-                $out = & setpriv --reuid=65534 --regid=65534 --clear-groups -- ([Environment]::ProcessPath) "$child/pwsh/pwsh.dll" -NoProfile -NonInteractive -File "$child/run.ps1" 2>&1
+            # One child pwsh as uid 65534 (CaptureFileHelpers' Invoke-AsNobody) runs every row with the same harness.
+            $parsed = Invoke-AsNobody -Arguments @{ Rows = @($rows | ForEach-Object { @{ Name = $_.Name; Run = "$($_.Run)" } }); Ctx = $Ctx; Harness = "$Harness" } -ScriptBlock {
+                . ([scriptblock]::Create($Arguments.Harness))
+                $ctx = @{}
+                foreach ($p in $Arguments.Ctx.PSObject.Properties) { $ctx[$p.Name] = $p.Value }
+                $results = @{}
+                foreach ($row in $Arguments.Rows) { $results[$row.Name] = Invoke-SweepRow ([scriptblock]::Create($row.Run)) $ctx }
+                $results
             }
-            finally { $env:HOME = $saved }
-            if ($LASTEXITCODE -ne 0) { throw "The unprivileged pwsh failed (exit $LASTEXITCODE): $out" }
-            $parsed = ($out | Select-Object -Last 1) | ConvertFrom-Json -AsHashtable
-            foreach ($name in $parsed.Keys) { $Unprivileged[$name] = [pscustomobject]$parsed[$name] }
+            foreach ($p in $parsed.PSObject.Properties) { $Unprivileged[$p.Name] = $p.Value }
         }
 
         It '<Name>: <ErrorId> (<Category>)' -ForEach $NonRootRows {
